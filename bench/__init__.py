@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each prints figures and ratios against a baseline from the same run."""

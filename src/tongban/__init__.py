@@ -1,0 +1,1 @@
+"""Tongban (通办): an integrated online government service platform."""

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from tongban.conf.api import api
+from tongban.core import health
+
+handler404 = "tongban.ui.errors.page_not_found"
+handler500 = "tongban.ui.errors.server_error"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("", include("tongban.identity.urls")),
+    path("", include("tongban.ui.urls")),
+    path("", include("tongban.catalog.urls")),
+]

@@ -1,0 +1,54 @@
+"""RFC 9457 problem+json responses for the API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from tongban.core.errors import DomainError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    title_zh: str,
+    title_en: str,
+    request: HttpRequest | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    lang = getattr(request, "LANGUAGE_CODE", "zh-hans") if request is not None else "zh-hans"
+    body: dict[str, Any] = {
+        "type": f"urn:tongban:problem:{code}",
+        "title": title_en if lang.startswith("en") else title_zh,
+        "status": status,
+        "detail": f"{title_zh} ({title_en})",
+        "code": code,
+        "title_zh": title_zh,
+        "title_en": title_en,
+    }
+    if request is not None:
+        body["instance"] = request.path
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+    if status == 429 and "retry_after" in extra:
+        response["Retry-After"] = str(extra["retry_after"])
+    return response
+
+
+def problem_from_error(request: HttpRequest | None, error: DomainError) -> HttpResponse:
+    return problem_response(
+        status=error.status,
+        code=error.code,
+        title_zh=error.message_zh,
+        title_en=error.message_en,
+        request=request,
+        field=error.field,
+        **error.extra,
+    )

@@ -1,0 +1,19 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_path_is_problem_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 404 and body["code"] == "not_found"
+    assert body["title_zh"] and body["title_en"]
+
+
+def test_unknown_page_is_a_bilingual_page(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "页面不存在" in text and "Page not found" in text
