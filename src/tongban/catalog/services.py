@@ -1,0 +1,1 @@
+"""Writes of this app (see DESIGN §2)."""

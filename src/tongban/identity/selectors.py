@@ -1,0 +1,1 @@
+"""Reads of this app that others need (see DESIGN §2)."""
