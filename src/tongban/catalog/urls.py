@@ -6,4 +6,5 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manage/catalog/", views.home, name="manage"),  # replaced by the catalogue management list
 ]
