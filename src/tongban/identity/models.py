@@ -20,6 +20,8 @@ class User(AbstractUser):
     elder_mode = models.BooleanField(default=False)
     locked_until = models.DateTimeField(null=True, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
+    # Where one-time login codes go for staff; a person's codes go to Person.mobile.
+    mobile = models.CharField(max_length=20, blank=True)
 
 
 class Region(BaseModel):
@@ -69,6 +71,11 @@ class Person(BaseModel):
         MALE = "M", "男"
         FEMALE = "F", "女"
 
+    class Source(models.TextChoices):
+        # The city's population register (人口库) versus a row created by online self-registration.
+        REGISTER = "register", "人口库"
+        SELF = "self", "自行注册"
+
     user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="person")
     id_number = models.CharField(max_length=18, unique=True)
     name = models.CharField(max_length=50)
@@ -77,12 +84,17 @@ class Person(BaseModel):
     mobile = models.CharField(max_length=20, blank=True)
     realname_level = models.PositiveSmallIntegerField(choices=RealNameLevel.choices, default=RealNameLevel.L1)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="persons")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTER)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def masked_mobile(self) -> str:
+        return f"{self.mobile[:3]}****{self.mobile[-4:]}" if len(self.mobile) >= 7 else ""
 
     @property
     def masked_id(self) -> str:
@@ -236,3 +248,26 @@ class PairwiseSubject(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "sector"], name="uniq_pairwise_user_sector")]
+
+
+class OidcClientProfile(BaseModel):
+    """What the platform knows about an OIDC client beyond DOT's Application: who runs it."""
+
+    # DOT's Application is swappable; referring to it by client_id keeps migrations independent of that.
+    client_id = models.CharField(max_length=100, unique=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="oidc_clients"
+    )
+
+
+class UsedAuthorizationCode(BaseModel):
+    """An exchanged authorization code (hash only) and the tokens it produced.
+
+    DOT deletes the grant on exchange; remembering the code lets a replay be recognised and the
+    tokens issued from it revoked (RFC 6749 §4.1.2).
+    """
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    client_id = models.CharField(max_length=100)
+    access_token_ids = models.JSONField(default=list)
+    replayed_at = models.DateTimeField(null=True, blank=True)
