@@ -105,6 +105,7 @@ SESSION_COOKIE_SECURE = not DEMO_MODE
 CSRF_COOKIE_SECURE = not DEMO_MODE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+CSRF_FAILURE_VIEW = "tongban.identity.views.csrf_failure"  # 页面已过期: explain and link back, never a bare 403
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -694,7 +694,7 @@ def delegation_grant(
 def delegation_revoke(*, delegation: Delegation, by: User) -> Delegation:
     """Only the principal (or the firm's legal representative) revokes; others get NotFound."""
     delegation = (
-        Delegation.objects.select_for_update()
+        Delegation.objects.select_for_update(of=("self",))
         .select_related("principal_person", "principal_enterprise__legal_representative", "agent__user")
         .get(pk=delegation.pk)
     )

@@ -1,11 +1,25 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from tongban.identity import views
 
 app_name = "identity"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="identity/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", auth_views.LoginView.as_view(), name="account"),
-    path("backoffice/", auth_views.LoginView.as_view(), name="backoffice"),
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.login_code, name="login_code"),
+    path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register, name="register"),
+    path("account/", views.account, name="account"),
+    path("account/realname/", views.realname, name="realname"),
+    path("account/delegations/", views.delegations, name="delegations"),
+    path("account/delegations/<uuid:delegation_id>/revoke", views.delegation_revoke, name="delegation_revoke"),
+    path("account/enterprises/", views.enterprises, name="enterprises"),
+    path("account/enterprises/<uuid:enterprise_id>/", views.enterprise, name="enterprise"),
+    path("account/logins/", views.login_history, name="login_history"),
+    path("account/messages/", views.messages_view, name="messages"),
+    path("account/messages/<uuid:message_id>/read", views.message_read, name="message_read"),
+    path("account/persons/<uuid:person_id>/", views.person_detail, name="person"),
+    path("backoffice/", views.backoffice, name="backoffice"),
+    path("backoffice/audit/", views.audit_log, name="audit"),
+    path("demo/outbox/", views.demo_outbox, name="demo_outbox"),
 ]
