@@ -166,7 +166,7 @@ def implementation_get_by_code(code: str) -> Implementation:
         if len(candidates) == 1:
             impl = candidates[0]
     if impl is None:
-        raise NotFound("未找到该事项", "No such service item", code=code)
+        raise NotFound("未找到该事项", "No such service item", item_code=code)
     return impl
 
 
