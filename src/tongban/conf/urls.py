@@ -11,6 +11,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("", include("tongban.identity.urls")),
+    path("", include("tongban.identity.oidc_urls")),  # OIDC provider: /.well-known/openid-configuration, /o/…
+    path("demo/", include("tongban.demo.urls")),
     path("", include("tongban.ui.urls")),
     path("", include("tongban.catalog.urls")),
 ]
