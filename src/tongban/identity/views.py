@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongban.core.errors import DomainError, NotFound
@@ -383,14 +384,14 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 # --- back office --------------------------------------------------------------------------------
 
-ROLE_DUTIES: dict[str, str] = {
-    Role.CLERK: "在综合窗口代申请人受理办件：核对材料，一次性告知缺少的材料，受理或不予受理。",
-    Role.REVIEWER: "审查本部门受理的办件，在承诺时限内作出决定并出具结果。",
-    Role.SUPERVISOR: "关注办件时限，督办超期和被投诉的办件，跟进差评整改。",
-    Role.STEWARD: "发布本部门的数据共享目录，审批有条件共享申请。",
-    Role.AGENT_12345: "接听12345热线，解答咨询，边问边办代为发起申请。",
-    Role.OPERATOR: "维护事项目录、一件事、政策、工作日历和系统集成。",
-    Role.AUDITOR: "查阅审计日志并核验其完整性；只读，不能修改任何数据。",
+ROLE_DUTIES: dict[str, Any] = {
+    Role.CLERK: gettext_lazy("在综合窗口代申请人受理办件：核对材料，一次性告知缺少的材料，受理或不予受理。"),
+    Role.REVIEWER: gettext_lazy("审查本部门受理的办件，在承诺时限内作出决定并出具结果。"),
+    Role.SUPERVISOR: gettext_lazy("关注办件时限，督办超期和被投诉的办件，跟进差评整改。"),
+    Role.STEWARD: gettext_lazy("发布本部门的数据共享目录，审批有条件共享申请。"),
+    Role.AGENT_12345: gettext_lazy("接听12345热线，解答咨询，边问边办代为发起申请。"),
+    Role.OPERATOR: gettext_lazy("维护事项目录、一件事、政策、工作日历和系统集成。"),
+    Role.AUDITOR: gettext_lazy("查阅审计日志并核验其完整性；只读，不能修改任何数据。"),
 }
 
 

@@ -268,3 +268,11 @@ def test_api_me(client):
     data = client.get("/api/v1/me").json()
     assert data["kind"] == "person" and data["name"] == me.name and data["realname_level"] == 1
     assert me.id_number not in str(data)
+
+
+def test_pages_read_in_english_on_request(client):
+    client.cookies["tongban_lang"] = "en"
+    page = client.get("/login/").content.decode()
+    assert "Log in to Demo City One-Network Services" in page and "Next: get a code" in page
+    response = client.post("/login/", {"identifier": "nobody", "password": "wrong-wrong"})
+    assert "The account or password is wrong" in response.content.decode()
