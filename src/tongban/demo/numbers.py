@@ -45,7 +45,7 @@ def resident_id_make(*, region: str, birth_date: date, sequence: int) -> str:
     if not 0 <= sequence <= 999:
         raise ValueError("sequence must be 0..999")
     head = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
-    number = head + ric.calc_check_digit(head)
+    number = head + ric.calc_check_digit(head + "?")  # stdnum expects the check position present and ignores it
     # Not ric.validate: it also looks the place up in stdnum's copy of GB/T 2260, which (rightly) has no
     # 99xxxx codes. The check character and the birth date are what the platform checks (identity.validators).
     if ric.get_birth_date(number) != birth_date:
