@@ -117,3 +117,6 @@ class DemoFaceVerifier(FaceVerifier):
             raise InvalidInput("请确认进行人脸核验", "Confirm that you want to do the face check", field="capture")
         in_register = Person.objects.filter(id_number=id_number, name=name, source=Person.Source.REGISTER).exists()
         return FaceResult(passed=in_register, score=1.0 if in_register else 0.0, note=self.label)
+
+    def check_config(self) -> None:
+        DemoRegistryCheck().check_config()  # it compares against the same demo register

@@ -326,6 +326,9 @@ def _sms_deliver(*, message_id: UUID) -> None:
     except DomainError as exc:
         OutboxMessage.objects.filter(pk=message_id).update(error=exc.bilingual[:300])
         return
+    except Exception as exc:  # a gateway failure must not break the request that sent the message
+        OutboxMessage.objects.filter(pk=message_id).update(error=f"{type(exc).__name__}: {exc}"[:300])
+        return
     OutboxMessage.objects.filter(pk=message_id).update(sent_at=timezone.now(), sender=sender.plugin_id)
 
 
@@ -490,6 +493,8 @@ def login_verify_code(
         raise CodeInvalid()
     user = otp.user
     now = timezone.now()
+    if not user.is_active:
+        raise CodeInvalid()
     if otp.used_at is not None:
         _login_event(user=user, outcome=LoginEvent.Outcome.BAD_CODE, ip=ip, user_agent=user_agent)
         raise CodeInvalid("该验证码已使用过，请重新登录", "This code has been used; please log in again")

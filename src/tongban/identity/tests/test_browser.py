@@ -53,6 +53,20 @@ def test_citizen_logs_in_with_the_code_read_from_the_demo_outbox(page):
     page.goto("/account/delegations/")
     assert axe_violations(page) == []
     screenshot(page, "identity-delegations-elder")
+    page.goto("/account/realname/")
+    assert page.get_by_role("heading", name="L2：人口库实名核验").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "identity-realname-elder")
+
+
+def test_login_page_in_elder_mode_has_big_targets(page):
+    page.goto("/login/")
+    page.get_by_role("button", name="长辈版").click()
+    box = page.get_by_role("button", name="下一步：获取验证码").bounding_box()
+    assert box["height"] >= 60
+    assert page.get_by_label("身份证号、手机号或用户名").bounding_box()["height"] >= 60
+    assert axe_violations(page) == []
+    screenshot(page, "identity-login-elder")
 
 
 def test_registration_with_a_wrong_check_digit_shows_the_bilingual_error_and_keeps_the_name(page):

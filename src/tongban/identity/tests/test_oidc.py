@@ -202,3 +202,16 @@ def test_discovery_at_the_root_says_pairwise_and_s256(client):
 def test_application_management_views_are_not_mounted(client, citizen):
     assert client.get("/o/applications/").status_code == 404
     assert client.get("/o/register/").status_code == 404
+
+
+def test_demo_relying_party_exists_only_in_demo_mode(client, settings):
+    assert client.get("/demo/rp/").status_code == 200
+    settings.DEMO_MODE = False
+    assert client.get("/demo/rp/").status_code == 404
+    assert client.get("/demo/rp/login").status_code == 404
+
+
+def test_demo_relying_party_refuses_a_callback_it_did_not_start(client):
+    response = client.get("/demo/rp/callback?code=abc&state=forged")
+    assert response.status_code == 400
+    assert "登录请求已失效或被篡改" in response.content.decode()

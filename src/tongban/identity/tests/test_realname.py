@@ -43,3 +43,32 @@ def test_l2_then_l3():
         services.realname_verify_registry(person=person, id_number=person.id_number, name="林海")
     person = services.realname_verify_face(person=person, capture="demo-consent")
     assert person.realname_level == 3
+
+
+def test_a_failing_sms_gateway_is_recorded_not_raised(settings, django_capture_on_commit_callbacks):
+    from tongban.identity.models import OutboxMessage
+    from tongban.identity.plugins import SmsSender
+
+    @sms_senders.register("test-broken-gateway")
+    class Broken(SmsSender):
+        def send(self, *, to, body):
+            raise ConnectionError("gateway down")
+
+    settings.PLUGINS = {**settings.PLUGINS, "sms_sender": "test-broken-gateway"}
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            message = services.message_send(channel="sms", to="13900000000", body="验证码 123456")
+        message.refresh_from_db()
+        assert message.sent_at is None and "gateway down" in message.error
+        with django_capture_on_commit_callbacks(execute=True):
+            services.message_send(channel="sms", to="12345", body="x")
+        settings.PLUGINS = {**settings.PLUGINS, "sms_sender": "demo-outbox"}
+        with django_capture_on_commit_callbacks(execute=True):
+            bad = services.message_send(channel="sms", to="12345", body="x")
+            good = services.message_send(channel="sms", to="13900000000", body="y")
+        bad.refresh_from_db()
+        good.refresh_from_db()
+        assert "手机号" in bad.error and good.sent_at is not None and good.sender == "demo-outbox"
+        assert OutboxMessage.objects.count() == 4
+    finally:
+        sms_senders._plugins.pop("test-broken-gateway", None)
