@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
 from tongban.catalog import search
@@ -49,8 +50,16 @@ class SearchResults:
         return self.query.highlight
 
 
+SYNONYM_CACHE_KEY = "catalog:synonyms"
+
+
 def synonym_map() -> dict[str, list[str]]:
-    return {s.term: list(s.expansions) for s in Synonym.objects.all()}
+    """Everyday phrase → catalogue terms; cached until an operator changes a synonym."""
+    cached = cache.get(SYNONYM_CACHE_KEY)
+    if cached is None:
+        cached = {term: list(exp) for term, exp in Synonym.objects.values_list("term", "expansions")}
+        cache.set(SYNONYM_CACHE_KEY, cached, timeout=3600)
+    return cached  # type: ignore[no-any-return]
 
 
 # The SQL around the (parameterised) query text; table names are constants, user text is never inlined.
@@ -126,21 +135,27 @@ def item_search(
         )
 
     relaxed = False
-    match, name, rank = _match_sql(parsed, any_group=False)
-    total = base.filter(match).count()
+    total, hits = _ranked_page(base, parsed, any_group=False, limit=limit, offset=offset)
     if total == 0 and len(parsed.groups) > 1:
         relaxed = True
-        match, name, rank = _match_sql(parsed, any_group=True)
-        total = base.filter(match).count()
-    hits = []
-    if total:
-        qs = (
-            base.filter(match)
-            .annotate(name_hit=name, rank=rank)
-            .order_by("-name_hit", "-rank", "name", "code")[offset : offset + limit]
-        )
-        hits = list(qs)
+        total, hits = _ranked_page(base, parsed, any_group=True, limit=limit, offset=offset)
     return SearchResults(total=total, hits=hits, query=parsed, relaxed=relaxed, limit=limit, offset=offset)
+
+
+def _ranked_page(
+    base: QuerySet[SearchEntry], parsed: search.ParsedQuery, *, any_group: bool, limit: int, offset: int
+) -> tuple[int, list[SearchEntry]]:
+    """One query: the page of matches, name hits first, with the total count as a window function."""
+    match, name, rank = _match_sql(parsed, any_group=any_group)
+    qs = (
+        base.filter(match)
+        .annotate(name_hit=name, rank=rank, total_count=Window(expression=Count("id")))
+        .order_by("-name_hit", "-rank", "name", "code")[offset : offset + limit]
+    )
+    hits: list[SearchEntry] = list(qs)
+    if hits:
+        return int(getattr(hits[0], "total_count", 0)), hits
+    return (base.filter(match).count() if offset else 0), []
 
 
 def item_search_substring(*, q: str, limit: int = 20) -> list[SearchEntry]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -243,10 +244,11 @@ def guide_publish(*, guide: GuideVersion, actor: Staff | str | None = None) -> G
 # --- the search index -----------------------------------------------------------------------
 
 
-def _index_guide(guide: GuideVersion) -> SearchEntry:
+def search_entry_values(*, guide: GuideVersion, material_names: list[str] | None = None) -> dict[str, Any]:
+    """The search-index row of a published guide (tokens computed here); used by the index and the bench."""
     impl = guide.implementation
     item = impl.item
-    materials = list(guide.materials.values_list("name", flat=True))
+    materials = material_names if material_names is not None else list(guide.materials.values_list("name", flat=True))
     body = [
         guide.summary,
         *guide.conditions,
@@ -276,6 +278,12 @@ def _index_guide(guide: GuideVersion) -> SearchEntry:
         "keyword_tokens": search.index_text(guide.keywords),
         "body_tokens": search.index_text(body),
     }
+    return values
+
+
+def _index_guide(guide: GuideVersion) -> SearchEntry:
+    impl = guide.implementation
+    values = search_entry_values(guide=guide)
     entry, _ = SearchEntry.objects.update_or_create(implementation=impl, defaults=values)
     entry.life_events.all().delete()
     SearchLifeEvent.objects.bulk_create(
@@ -314,6 +322,9 @@ def implementation_record_view(*, implementation: Implementation) -> None:
     Implementation.objects.filter(pk=implementation.pk).update(view_count=F("view_count") + 1)
 
 
+SYNONYM_CACHE_KEY = "catalog:synonyms"  # read by selectors.synonym_map
+
+
 # --- synonyms -------------------------------------------------------------------------------
 
 
@@ -331,6 +342,8 @@ def synonym_save(*, term: str, expansions: list[str], actor: Staff | str | None 
     if not cleaned:
         raise InvalidInput("请至少填写一个规范用语", "Enter at least one catalogue term", field="expansions")
     synonym, _ = Synonym.objects.update_or_create(term=term, defaults={"expansions": cleaned})
+    cache.delete(SYNONYM_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SYNONYM_CACHE_KEY))
     audit_record(
         action="catalog.synonym_saved",
         actor=_actor_label(actor),
@@ -354,6 +367,8 @@ def synonym_delete(*, synonym_id: str, actor: Staff | str | None = None) -> None
         data={"term": synonym.term},
     )
     synonym.delete()
+    cache.delete(SYNONYM_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SYNONYM_CACHE_KEY))
 
 
 # --- import ---------------------------------------------------------------------------------
