@@ -1,0 +1,292 @@
+"""Build the demo city in the database through the identity and catalog services (DESIGN §8).
+
+One transaction: a build either completes or leaves nothing behind, so "the city exists" simply means
+its government-service department exists. Every person, body and account goes through the same
+services a real import would use, so every ID number and credit code is validated on the way in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import transaction
+
+from tongban.catalog.selectors import department_get
+from tongban.catalog.services import catalog_import_items
+from tongban.core.errors import NotFound
+from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
+from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
+from tongban.identity.roles import RealNameLevel, Role
+from tongban.identity.services import (
+    department_create,
+    enterprise_create,
+    oidc_client_register,
+    person_account_create,
+    person_create,
+    region_create,
+    staff_create,
+    user_preferences_update,
+)
+
+DEMO_PASSWORD = "Tongban@2026"
+SITE = "http://127.0.0.1:8000"
+OIDC_CLIENT_NAME = "示范市住房公积金管理中心业务系统"
+OIDC_CLIENT_ID = "demo-gjj"
+OIDC_CLIENT_SECRET = "demo-gjj-secret"  # published on purpose: the demo relying party (demo.rp) uses it
+OIDC_REDIRECT_URIS = [f"{SITE}/demo/rp/callback"]
+MARKER_DEPARTMENT = "sjj"  # the government-service administration: created in the same transaction as the rest
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str  # a Role value, or "person" / "enterprise" for the public side
+    username: str
+    name: str
+    try_this: str
+    department: str = ""  # department key for staff
+    extra_roles: tuple[str, ...] = ()
+
+
+# The people behind the public-side accounts come from the generator's cast (fixed names).
+PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(
+        "person",
+        "citizen",
+        "林晓峰",
+        "群众（实名 L2）：办理“新生儿出生一件事”，妻子陈思雨预产期 2027 年 1 月；查看我的证照、亲友代办",
+    ),
+    DemoAccount(
+        "person",
+        "elder",
+        "王秀英",
+        "老年群众（实名 L3，已开启适老化大字模式）：查询养老金、办理异地就医备案；儿子刘志刚可代办",
+    ),
+    DemoAccount(
+        "enterprise",
+        "legalrep",
+        "赵建华",
+        "企业法定代表人：示范市鼎盛餐饮管理有限公司、新港区赵记面馆——办理食品经营许可、户外招牌设置审批",
+    ),
+)
+STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：一窗受理，代群众填报、核验材料、受理或一次告知补正", "sjj"),
+    DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：审核企业设立登记、食品经营许可", "scj"),
+    DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：查看临期和超期办件，督办差评整改", "sjj"),
+    DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：发布共享目录，审批有条件共享申请", "sjj"),
+    DemoAccount(Role.AGENT_12345, "agent_12345", "何丽", "12345 坐席：边问边办，为来电群众发起申请", "sjj"),
+    DemoAccount(
+        Role.OPERATOR, "operator", "黄海涛", f"平台运营：事项目录、办事指南和同义词管理 {SITE}/manage/catalog/"
+    ),
+    DemoAccount(Role.AUDITOR, "auditor", "何静", "审计员：只读查看审计日志和数据使用记录"),
+)
+# Reviewers of the departments the newborn bundle and the home items pass through.
+DEPARTMENT_REVIEWERS: tuple[DemoAccount, ...] = (
+    DemoAccount(Role.REVIEWER, "reviewer-wjw", "钱慧", "卫生健康委：出生医学证明、生育登记、公共场所卫生许可", "wjw"),
+    DemoAccount(Role.REVIEWER, "reviewer-gaj", "冯军", "公安局：出生户口登记、居住证、身份证换领", "gaj"),
+    DemoAccount(Role.REVIEWER, "reviewer-ybj", "陈静", "医保局：城乡居民医保参保、医保关系转移、异地就医备案", "ybj"),
+    DemoAccount(Role.REVIEWER, "reviewer-rsj", "杨帆", "人社局：社保卡申领、退休申请、失业保险金", "rsj"),
+    DemoAccount(Role.REVIEWER, "reviewer-zrj", "邓宇", "自然资源和规划局：不动产转移登记", "zrj"),
+    DemoAccount(Role.REVIEWER, "reviewer-mzj", "韩梅", "民政局：结婚登记、临时救助、最低生活保障", "mzj"),
+)
+ALL_ACCOUNTS: tuple[DemoAccount, ...] = PUBLIC_ACCOUNTS + STAFF_ACCOUNTS + DEPARTMENT_REVIEWERS
+
+T = TypeVar("T")
+# Progress callback: (stage key, stage label, done, total).
+Progress = Callable[[str, str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    seed: int
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    accounts: tuple[DemoAccount, ...] = ALL_ACCOUNTS
+    city: City | None = None
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+def city_exists() -> bool:
+    try:
+        department_get(code_of(MARKER_DEPARTMENT))
+    except NotFound:
+        return False
+    return True
+
+
+def _staff_mobile(index: int) -> str:
+    # 1991… numbers: apart from the population's 1990… mobiles, so a mobile never names two accounts.
+    return f"1991000{index:04d}"
+
+
+def demo_build(
+    *,
+    seed: int = DEFAULT_SEED,
+    persons: int = DEFAULT_PERSONS,
+    enterprises: int = DEFAULT_ENTERPRISES,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Create regions, departments, items, people, businesses, accounts and the OIDC demo client."""
+    result = BuildResult(seed=seed)
+    stages = _Stages(result, progress)
+    city = stages.run("generate", "生成人口与市场主体", lambda tick: _generate(seed, persons, enterprises, tick))
+    result.city = city
+    with transaction.atomic():
+        regions = stages.run("regions", "行政区划", _regions)
+        departments = stages.run("departments", "部门", lambda tick: _departments(regions, tick))
+        result.counts["items"] = stages.run("items", "事项与办事指南", _items)
+        people = stages.run("persons", "人口库", lambda tick: _persons(city, regions, tick))
+        result.counts["enterprises"] = stages.run(
+            "enterprises", "市场主体", lambda tick: _enterprises(city, regions, people, tick)
+        )
+        stages.run("accounts", "演示账号", lambda tick: _accounts(city, people, departments, tick))
+        stages.run("oidc", "单点登录演示应用", lambda tick: _oidc(departments, tick))
+    result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
+    result.counts["accounts"] = len(ALL_ACCOUNTS)
+    return result
+
+
+Tick = Callable[[int, int], None]  # (done, total) within one stage
+
+
+class _Stages:
+    """Runs the build's stages in turn, timing each and passing its progress on."""
+
+    def __init__(self, result: BuildResult, progress: Progress | None) -> None:
+        self.result = result
+        self.progress = progress
+
+    def run(self, key: str, label: str, body: Callable[[Tick], T]) -> T:
+        def tick(done: int, total: int) -> None:
+            if self.progress is not None:
+                self.progress(key, label, done, total)
+
+        started = time.perf_counter()
+        value = body(tick)
+        self.result.seconds[key] = time.perf_counter() - started
+        return value
+
+
+def _generate(seed: int, persons: int, enterprises: int, tick: Tick) -> City:
+    tick(0, 1)
+    city = generate_city(seed=seed, persons=persons, enterprises=enterprises)
+    tick(1, 1)
+    return city
+
+
+def _regions(tick: Tick) -> dict[str, Any]:
+    created: dict[str, Any] = {}
+    for i, region in enumerate(REGIONS, start=1):
+        created[region.code] = region_create(
+            code=region.code,
+            name=region.name,
+            name_en=region.name_en,
+            level=region.level,
+            parent=created[region.parent] if region.parent else None,
+        )
+        tick(i, len(REGIONS))
+    return created
+
+
+def _departments(regions: dict[str, Any], tick: Tick) -> dict[str, Any]:
+    created: dict[str, Any] = {}
+    city = regions["990100"]
+    for i, dept in enumerate(DEPARTMENTS, start=1):
+        created[dept.key] = department_create(
+            credit_code=dept.credit_code,
+            name=dept.name,
+            name_en=dept.name_en,
+            short_name=dept.short_name,
+            region=city,
+            address=dept.address,
+            phone=dept.phone,
+        )
+        tick(i, len(DEPARTMENTS))
+    return created
+
+
+def _items(tick: Tick) -> int:
+    specs = item_specs()
+    tick(0, len(specs))
+    report = catalog_import_items(specs=specs, publish=True, actor="system:demo")
+    tick(len(specs), len(specs))
+    return len(report.published)
+
+
+def _persons(city: City, regions: dict[str, Any], tick: Tick) -> dict[str, Any]:
+    levels = {
+        city.cast["citizen"]: RealNameLevel.L2,
+        city.cast["citizen_spouse"]: RealNameLevel.L2,
+        city.cast["elder"]: RealNameLevel.L3,
+        city.cast["elder_son"]: RealNameLevel.L2,
+        city.cast["legalrep"]: RealNameLevel.L2,
+    }
+    created: dict[str, Any] = {}
+    total = len(city.persons)
+    for i, record in enumerate(city.persons, start=1):
+        created[record.id_number] = person_create(
+            id_number=record.id_number,
+            name=record.name,
+            mobile=record.mobile,
+            region=regions[record.region],
+            realname_level=levels.get(record.id_number, RealNameLevel.L1),
+        )
+        if i % 50 == 0 or i == total:
+            tick(i, total)
+    return created
+
+
+def _enterprises(city: City, regions: dict[str, Any], people: dict[str, Any], tick: Tick) -> int:
+    total = len(city.enterprises)
+    for i, record in enumerate(city.enterprises, start=1):
+        enterprise_create(
+            credit_code=record.credit_code,
+            name=record.name,
+            kind=record.kind,
+            legal_representative=people[record.legal_representative],
+            region=regions[record.region],
+            established_on=record.established_on,
+            address=record.address,
+        )
+        if i % 20 == 0 or i == total:
+            tick(i, total)
+    return total
+
+
+def _accounts(city: City, people: dict[str, Any], departments: dict[str, Any], tick: Tick) -> None:
+    total = len(ALL_ACCOUNTS)
+    done = 0
+    for account in PUBLIC_ACCOUNTS:
+        person = people[city.cast[account.username]]
+        user = person_account_create(person=person, password=DEMO_PASSWORD, username=account.username)
+        if account.username == "elder":
+            user_preferences_update(user=user, language="zh-hans", elder_mode=True)
+        done += 1
+        tick(done, total)
+    for index, account in enumerate(STAFF_ACCOUNTS + DEPARTMENT_REVIEWERS, start=1):
+        staff_create(
+            username=account.username,
+            password=DEMO_PASSWORD,
+            name=account.name,
+            department=departments[account.department] if account.department else None,
+            roles=[account.role, *account.extra_roles],
+            mobile=_staff_mobile(index),
+        )
+        done += 1
+        tick(done, total)
+
+
+def _oidc(departments: dict[str, Any], tick: Tick) -> None:
+    oidc_client_register(
+        name=OIDC_CLIENT_NAME,
+        client_id=OIDC_CLIENT_ID,
+        client_secret=OIDC_CLIENT_SECRET,
+        redirect_uris=OIDC_REDIRECT_URIS,
+        department=departments["gjj"],
+    )
+    tick(1, 1)

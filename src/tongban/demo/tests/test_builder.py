@@ -1,0 +1,114 @@
+"""Building the demo city in the database: every role gets an account, the build is all or nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tongban.catalog.selectors import item_search
+from tongban.demo import builder
+from tongban.demo.builder import ALL_ACCOUNTS, DEMO_PASSWORD, city_exists, demo_build
+from tongban.demo.content import DEPARTMENTS, ITEMS
+from tongban.identity.models import Department, Enterprise, Person, Region, Staff, User
+from tongban.identity.roles import Role
+from tongban.identity.services import login_start
+
+SMALL = {"persons": 80, "enterprises": 16}
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    # The build hashes one password per account; argon2 is slow on purpose, tests need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def built(db, fast_hashing):
+    return demo_build(seed=11, **SMALL)
+
+
+def test_the_build_creates_the_city_through_the_services(built):
+    assert city_exists()
+    assert Region.objects.filter(code__startswith="99").count() == built.counts["regions"] == 12
+    assert Department.objects.count() == len(DEPARTMENTS)
+    assert built.counts["items"] == len(ITEMS)
+    assert Person.objects.count() == built.counts["persons"] >= SMALL["persons"]
+    assert Enterprise.objects.count() == SMALL["enterprises"]
+    assert set(built.seconds) >= {"persons", "enterprises", "items", "accounts"}
+
+
+def test_every_staff_role_has_an_account_with_a_fixed_username(built):
+    for role in Role.values:
+        staff = Staff.objects.select_related("user").get(user__username=role)
+        assert staff.has_role(role)
+    clerk = Staff.objects.get(user__username="clerk")
+    assert clerk.department.name == "示范市政务服务和数据管理局"
+    assert Staff.objects.get(user__username="operator").department is None
+    assert Staff.objects.get(user__username="reviewer-gaj").department.name == "示范市公安局"
+
+
+def test_the_citizen_accounts_have_their_real_name_levels(built):
+    citizen = Person.objects.get(user__username="citizen")
+    assert (citizen.name, citizen.realname_level, bool(citizen.mobile)) == ("林晓峰", 2, True)
+    elder = Person.objects.select_related("user").get(user__username="elder")
+    assert elder.realname_level == 3 and elder.user.elder_mode
+    owner = Person.objects.get(user__username="legalrep")
+    names = set(Enterprise.objects.filter(legal_representative=owner).values_list("name", flat=True))
+    assert names == {"示范市鼎盛餐饮管理有限公司", "新港区赵记面馆"}
+
+
+def test_the_printed_credentials_log_in(built):
+    for username in ("citizen", "elder", "legalrep", "clerk", "operator", "auditor"):
+        challenge = login_start(identifier=username, password=DEMO_PASSWORD, ip="127.0.0.1")
+        assert challenge.sent_to.startswith("199")
+
+
+def test_the_demo_guides_are_published_and_found_by_everyday_words(built):
+    names = {hit.name for hit in item_search(q="上户口").hits}
+    assert "出生户口登记" in names
+    names = {hit.name for hit in item_search(q="营业执照").hits}
+    assert {"企业设立登记", "个体工商户设立登记"} <= names
+
+
+def test_the_oidc_demo_client_is_registered_for_the_provident_fund_centre(built):
+    from oauth2_provider.models import get_application_model
+
+    app = get_application_model().objects.get(client_id="demo-gjj")
+    assert app.name == "示范市住房公积金管理中心业务系统"
+    assert "http://127.0.0.1:8000/demo/rp/callback" in app.redirect_uris.split()
+
+
+def test_a_failed_build_leaves_nothing_behind(db, fast_hashing, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("registry down")
+
+    monkeypatch.setattr(builder, "oidc_client_register", broken)
+    with pytest.raises(RuntimeError):
+        demo_build(seed=11, **SMALL)
+    assert not city_exists()
+    assert Person.objects.count() == 0 and User.objects.count() == 0
+
+
+def test_the_command_builds_once_then_only_prints_the_accounts(db, fast_hashing):
+    out = StringIO()
+    call_command("demo", "--persons", "60", "--enterprises", "10", stdout=out)
+    text = out.getvalue()
+    assert "示范市已建成" in text and "打开 http://127.0.0.1:8000" in text
+    for account in ALL_ACCOUNTS:
+        assert account.username in text
+    assert DEMO_PASSWORD in text
+    people = Person.objects.count()
+
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "示范市已存在" in again.getvalue() and "citizen" in again.getvalue()
+    assert Person.objects.count() == people
+
+
+def test_the_command_refuses_outside_demo_mode(db, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="演示模式"):
+        call_command("demo", stdout=StringIO())
+    assert not city_exists()
