@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from tongban.core.models import BaseModel
 from tongban.identity.roles import RealNameLevel, Role
@@ -192,11 +193,12 @@ class LoginEvent(BaseModel):
     """Login history: every attempt, its outcome and channel (shown on the account page)."""
 
     class Outcome(models.TextChoices):
-        SUCCESS = "success", "成功"
-        BAD_CREDENTIALS = "bad_credentials", "账号或密码错误"
-        BAD_CODE = "bad_code", "验证码错误"
-        LOCKED = "locked", "账号已锁定"
-        LOGOUT = "logout", "退出"
+        SUCCESS = "success", pgettext_lazy("login outcome", "成功")
+        BAD_CREDENTIALS = "bad_credentials", pgettext_lazy("login outcome", "账号或密码错误")
+        BAD_CODE = "bad_code", pgettext_lazy("login outcome", "验证码错误")
+        LOCKED = "locked", pgettext_lazy("login outcome", "账号已锁定")
+        RATE_LIMITED = "rate_limited", pgettext_lazy("login outcome", "请求过于频繁")
+        LOGOUT = "logout", pgettext_lazy("login outcome", "退出")
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="login_events")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)

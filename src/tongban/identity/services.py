@@ -463,9 +463,13 @@ def login_start(*, identifier: str, password: str, ip: str, user_agent: str = ""
     Not one transaction on purpose: failed attempts must be recorded (login history, lockout
     counter) even though the call ends in LoginFailed.
     """
-    rate_limit_hit(bucket="login", key=f"ip:{ip}")
     digest = _identifier_digest(identifier)
     user = _user_for_identifier(identifier)
+    try:
+        rate_limit_hit(bucket="login", key=f"ip:{ip}")
+    except DomainError:
+        _login_event(user=user, outcome=LoginEvent.Outcome.RATE_LIMITED, ip=ip, user_agent=user_agent)
+        raise
     if _is_locked(digest=digest, user=user):
         _login_event(user=user, outcome=LoginEvent.Outcome.LOCKED, ip=ip, user_agent=user_agent)
         raise LoginFailed()

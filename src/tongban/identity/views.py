@@ -143,6 +143,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            # Registration answers whether an ID number has an account, so it is rate-limited per address.
+            rate_limit_hit(bucket="register", key=client_ip(request), limit=10, window=3600)
             services.person_register(
                 name=data["name"], id_number=data["id_number"], mobile=data["mobile"], password=data["password"]
             )

@@ -101,6 +101,7 @@ def test_ip_rate_limit_answers_too_many_requests(client, settings):
         client.post("/login/", {"identifier": "x", "password": "y"})
     response = client.post("/login/", {"identifier": "x", "password": "y"})
     assert "请求过于频繁" in response.content.decode()
+    assert LoginEvent.objects.filter(outcome="rate_limited").count() == 1
 
 
 def test_expired_code_is_refused(client, settings):

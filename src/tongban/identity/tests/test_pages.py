@@ -276,3 +276,20 @@ def test_pages_read_in_english_on_request(client):
     assert "Log in to Demo City One-Network Services" in page and "Next: get a code" in page
     response = client.post("/login/", {"identifier": "nobody", "password": "wrong-wrong"})
     assert "The account or password is wrong" in response.content.decode()
+
+
+def test_registration_is_rate_limited_per_address(client):
+    data = {"name": "钱多多", "mobile": "13912340009", "password": PASSWORD, "password2": PASSWORD}
+    for _ in range(10):
+        client.post("/register/", {**data, "id_number": make_id_number()})
+    response = client.post("/register/", {**data, "id_number": make_id_number()})
+    assert "请求过于频繁" in response.content.decode()
+
+
+def test_login_history_outcomes_read_in_english(client):
+    me = person_with_account()
+    client.post("/login/", {"identifier": me.id_number, "password": "wrong-wrong"})
+    log_in(client, me.id_number, PASSWORD)
+    client.cookies["tongban_lang"] = "en"
+    page = client.get("/account/logins/").content.decode()
+    assert "Wrong account or password" in page and "Success" in page
