@@ -112,11 +112,12 @@ def _print_summary(console: Console, result: BuildResult, seconds: float) -> Non
     console.print(
         f"示范市已建成（种子 {result.seed}）：{counts['regions']} 个行政区划、{counts['departments']} 个部门、"
         f"{counts['items']} 个事项、{counts['persons']} 名居民、{counts['enterprises']} 个市场主体、"
-        f"{counts['accounts']} 个演示账号。"
+        f"{counts['accounts']} 个演示账号。",
+        soft_wrap=True,
     )
     stages = "，".join(f"{key} {value:.1f}s" for key, value in result.seconds.items())
     verdict = "达标" if seconds <= TARGET_SECONDS else "超出目标"
-    console.print(f"用时 {seconds:.1f} 秒（目标 ≤ {TARGET_SECONDS} 秒，{verdict}）：{stages}")
+    console.print(f"用时 {seconds:.1f} 秒（目标 ≤ {TARGET_SECONDS} 秒，{verdict}）：{stages}", soft_wrap=True)
 
 
 def _print_accounts(console: Console) -> None:
