@@ -19,8 +19,10 @@ def problem_response(
     title_zh: str,
     title_en: str,
     request: HttpRequest | None = None,
-    **extra: Any,
+    extra: dict[str, Any] | None = None,
+    **members: Any,
 ) -> HttpResponse:
+    extra = {**(extra or {}), **members}
     lang = getattr(request, "LANGUAGE_CODE", "zh-hans") if request is not None else "zh-hans"
     body: dict[str, Any] = {
         "type": f"urn:tongban:problem:{code}",
@@ -33,7 +35,8 @@ def problem_response(
     }
     if request is not None:
         body["instance"] = request.path
-    body.update({k: v for k, v in extra.items() if v is not None})
+    # Extra members never overwrite the standard ones (an error's own `code` field, say).
+    body.update({(f"extra_{k}" if k in body else k): v for k, v in extra.items() if v is not None})
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
@@ -43,12 +46,12 @@ def problem_response(
 
 
 def problem_from_error(request: HttpRequest | None, error: DomainError) -> HttpResponse:
+    extra = {"field": error.field, **error.extra}
     return problem_response(
         status=error.status,
         code=error.code,
         title_zh=error.message_zh,
         title_en=error.message_en,
         request=request,
-        field=error.field,
-        **error.extra,
+        extra=extra,
     )

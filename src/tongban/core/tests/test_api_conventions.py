@@ -17,3 +17,12 @@ def test_unknown_page_is_a_bilingual_page(client):
     assert response.status_code == 404
     text = response.content.decode()
     assert "页面不存在" in text and "Page not found" in text
+
+
+def test_an_error_field_named_like_a_problem_member_does_not_overwrite_it():
+    from tongban.core.errors import NotFound
+    from tongban.core.problems import problem_from_error
+
+    body = __import__("json").loads(problem_from_error(None, NotFound(code="ABC", status=7)).content)
+    assert body["code"] == "not_found" and body["status"] == 404
+    assert body["extra_code"] == "ABC" and body["extra_status"] == 7
