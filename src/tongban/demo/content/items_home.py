@@ -39,10 +39,7 @@ from tongban.demo.content.materials import (
     property_certificate,
 )
 
-_REGISTRATION_FEE_BASIS = (
-    "《国家发展改革委 财政部关于不动产登记收费标准等有关问题的通知》（发改价格规〔2016〕2559号）；"
-    "《财政部 国家发展改革委关于不动产登记收费有关政策问题的通知》（财税〔2016〕79号）"
-)
+_REGISTRATION_FEE_BASIS = "发改价格规〔2016〕2559号；财税〔2016〕79号"
 
 PROPERTY_TRANSFER = ItemSpec(
     basic_code="ZR07001",
@@ -163,7 +160,7 @@ def _utility_transfer(
         promised_limit=limit(promised, note="与不动产转移登记联办的，登记完成后自动办理"),
         conditions=[
             "房屋已完成不动产转移登记（或持生效的法律文书取得房屋）",
-            f"原户名已结清{what}费用；联办时由系统抄表结算，原户主在线缴清",
+            f"原户主已结清{what}；联办时由系统抄表结算，原户主在线缴清",
             extra_condition,
         ],
         legal_basis=legal,
@@ -180,7 +177,7 @@ def _utility_transfer(
         life_events=["住房"],
         keywords=["过户", "水电气过户", *keywords],
         summary=(
-            f"房屋产权转移后，新产权人将{what}户名变更为本人。与不动产转移登记联办的，无需另行申请、无需到营业厅。"
+            f"房屋产权转移后，新产权人将{account}户名变更为本人。与不动产转移登记联办的，无需另行申请、无需到营业厅。"
         ),
         materials=[
             property_certificate(notes="不动产登记信息实时共享，无需提交"),
@@ -210,7 +207,7 @@ WATER_TRANSFER = _utility_transfer(
     name_en="Transferring a water account to a new owner",
     dept="water",
     hall=P.WATER_HALL,
-    what="水",
+    what="水费",
     keywords=["水表过户", "用水过户", "水费户名", "自来水过户", "改水费户名"],
     legal=["《城市供水条例》（国务院令第158号）", "《示范市城市供水用水管理办法》"],
     extra_condition="水表完好，无违章用水情形",
@@ -224,7 +221,7 @@ POWER_TRANSFER = _utility_transfer(
     name_en="Transferring an electricity account to a new owner",
     dept="power",
     hall=P.POWER_HALL,
-    what="电",
+    what="电费",
     keywords=["电表过户", "用电过户", "电费户名", "改电费户名", "电过户"],
     legal=["《电力供应与使用条例》（国务院令第196号）", "《供电营业规则》"],
     extra_condition="用电地址、用电容量和用电类别不变（变更容量或类别的另行申请）",
@@ -238,7 +235,7 @@ GAS_TRANSFER = _utility_transfer(
     name_en="Transferring a gas account to a new owner",
     dept="gas",
     hall=P.GAS_HALL,
-    what="燃气",
+    what="燃气费",
     keywords=["燃气过户", "煤气过户", "天然气过户", "燃气户名", "改燃气户名"],
     legal=["《城镇燃气管理条例》（国务院令第583号）", "《示范市燃气管理条例》"],
     extra_condition="户内燃气设施经入户安全检查合格（过户后 3 个工作日内安排上门安检）",

@@ -17,22 +17,22 @@ ONLINE = "网上办理 7×24 小时（系统维护时段除外）"
 
 # Zones of the service centre: (floor and zone, windows, what is there).
 ZONES = {
-    "comprehensive": ("一楼 A 区", "1-12 号窗口", "综合受理（一窗受理）"),
-    "police": ("一楼 B 区", "13-18 号窗口", "公安户政"),
-    "social": ("一楼 C 区", "19-30 号窗口", "人社医保"),
-    "business": ("二楼 D 区", "31-40 号窗口", "企业开办专区"),
-    "construction": ("二楼 E 区", "41-48 号窗口", "工程建设项目审批"),
-    "property": ("三楼 F 区", "49-62 号窗口", "不动产登记与税费联办"),
-    "utilities": ("三楼 G 区", "63-66 号窗口", "水电气公用事业联办"),
-    "fund": ("二楼 H 区", "67-72 号窗口", "住房公积金"),
-    "permits": ("二楼 D 区", "37-40 号窗口", "经营许可"),
+    "comprehensive": ("一楼 A 区", "1-12 号", "综合受理（一窗受理）"),
+    "police": ("一楼 B 区", "13-18 号", "公安户政"),
+    "social": ("一楼 C 区", "19-30 号", "人社医保"),
+    "business": ("二楼 D 区", "31-36 号", "企业开办专区"),
+    "construction": ("二楼 E 区", "41-48 号", "工程建设项目审批"),
+    "property": ("三楼 F 区", "49-62 号", "不动产登记与税费联办"),
+    "utilities": ("三楼 G 区", "63-66 号", "水电气公用事业联办"),
+    "fund": ("二楼 H 区", "67-72 号", "住房公积金"),
+    "permits": ("二楼 D 区", "37-40 号", "经营许可"),
 }
 
 
 def centre(zone: str, *, phone: str = "", hours: str = WEEKDAYS_AND_SATURDAY) -> PlaceSpec:
     floor, windows, label = ZONES[zone]
     return PlaceSpec(
-        name=f"{CENTRE}{floor}{label}{windows}",
+        name=f"{CENTRE}{floor}{label}窗口（{windows}）",
         address=CENTRE_ADDRESS,
         hours=hours,
         phone=phone or CENTRE_PHONE,
