@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.utils import timezone
 
 from tongban.catalog.selectors import department_get
 from tongban.catalog.services import catalog_import_items
@@ -20,7 +22,9 @@ from tongban.core.errors import NotFound
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
 from tongban.identity.roles import RealNameLevel, Role
+from tongban.identity.selectors import person_for_user
 from tongban.identity.services import (
+    delegation_grant,
     department_create,
     enterprise_create,
     oidc_client_register,
@@ -37,7 +41,9 @@ OIDC_CLIENT_NAME = "示范市住房公积金管理中心业务系统"
 OIDC_CLIENT_ID = "demo-gjj"
 OIDC_CLIENT_SECRET = "demo-gjj-secret"  # published on purpose: the demo relying party (demo.rp) uses it
 OIDC_REDIRECT_URIS = [f"{SITE}/demo/rp/callback"]
-MARKER_DEPARTMENT = "sjj"  # the government-service administration: created in the same transaction as the rest
+MARKER_DEPARTMENT = "sjj"
+RELATIVE_ITEMS = ("RS07001", "YB20003")  # 基本养老金核定, 异地就医备案: what the son may do for his mother
+RELATIVE_DAYS = 730  # the government-service administration: created in the same transaction as the rest
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,13 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "person",
         "elder",
         "王秀英",
-        "老年群众（实名 L3，已开启适老化大字模式）：查询养老金、办理异地就医备案；儿子刘志刚可代办",
+        "老年群众（实名 L3，已开启适老化大字模式）：查询养老金、办理异地就医备案；已授权儿子刘志刚代办",
+    ),
+    DemoAccount(
+        "person",
+        "relative",
+        "刘志刚",
+        "亲友代办：受母亲王秀英授权（2 年），代办基本养老金核定、异地就医备案",
     ),
     DemoAccount(
         "enterprise",
@@ -261,13 +273,24 @@ def _enterprises(city: City, regions: dict[str, Any], people: dict[str, Any], ti
 def _accounts(city: City, people: dict[str, Any], departments: dict[str, Any], tick: Tick) -> None:
     total = len(ALL_ACCOUNTS)
     done = 0
+    users = {}
     for account in PUBLIC_ACCOUNTS:
         person = people[city.cast[account.username]]
-        user = person_account_create(person=person, password=DEMO_PASSWORD, username=account.username)
-        if account.username == "elder":
-            user_preferences_update(user=user, language="zh-hans", elder_mode=True)
+        users[account.username] = person_account_create(
+            person=person, password=DEMO_PASSWORD, username=account.username
+        )
         done += 1
         tick(done, total)
+    user_preferences_update(user=users["elder"], language="zh-hans", elder_mode=True)
+    son = people[city.cast["relative"]]
+    delegation_grant(
+        principal=person_for_user(user=users["elder"]),  # the row now linked to her account
+        agent_id_number=son.id_number,
+        agent_name=son.name,
+        valid_until=timezone.now() + timedelta(days=RELATIVE_DAYS),
+        granted_by=users["elder"],
+        item_codes=RELATIVE_ITEMS,
+    )
     for index, account in enumerate(STAFF_ACCOUNTS + DEPARTMENT_REVIEWERS, start=1):
         staff_create(
             username=account.username,

@@ -382,6 +382,7 @@ class _Generator:
             "citizen_mother": mother.id_number,
             "elder": elder.id_number,
             "elder_son": son.id_number,
+            "relative": son.id_number,  # the son's account acts for his mother (亲友代办)
             "elder_grandchild": grandchild.id_number,
             "legalrep": owner.id_number,
         }

@@ -59,8 +59,18 @@ def test_the_citizen_accounts_have_their_real_name_levels(built):
     assert names == {"示范市鼎盛餐饮管理有限公司", "新港区赵记面馆"}
 
 
+def test_the_elder_has_authorised_her_son_for_two_items(built):
+    from tongban.identity.selectors import delegation_active
+
+    elder = Person.objects.get(user__username="elder")
+    son = Person.objects.get(user__username="relative")
+    assert son.name == "刘志刚"
+    assert delegation_active(principal=elder, agent=son, item_code="RS07001") is not None
+    assert delegation_active(principal=elder, agent=son, item_code="SC01001") is None
+
+
 def test_the_printed_credentials_log_in(built):
-    for username in ("citizen", "elder", "legalrep", "clerk", "operator", "auditor"):
+    for username in ("citizen", "elder", "relative", "legalrep", "clerk", "operator", "auditor"):
         challenge = login_start(identifier=username, password=DEMO_PASSWORD, ip="127.0.0.1")
         assert challenge.sent_to.startswith("199")
 
