@@ -283,8 +283,11 @@ def _accounts(city: City, people: dict[str, Any], departments: dict[str, Any], t
         tick(done, total)
     user_preferences_update(user=users["elder"], language="zh-hans", elder_mode=True)
     son = people[city.cast["relative"]]
+    elder = person_for_user(user=users["elder"])  # re-read: the register row is now linked to her account
+    if elder is None:
+        raise NotFound("演示长辈账号未关联人口信息", "The demo elder account has no person record")
     delegation_grant(
-        principal=person_for_user(user=users["elder"]),  # the row now linked to her account
+        principal=elder,
         agent_id_number=son.id_number,
         agent_name=son.name,
         valid_until=timezone.now() + timedelta(days=RELATIVE_DAYS),

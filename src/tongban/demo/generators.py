@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from tongban.demo.content.regions import DISTRICT_NAMES, DISTRICTS, STREETS
 from tongban.demo.numbers import (
@@ -258,7 +259,7 @@ class _Generator:
         self.city.persons.append(record)
         return record
 
-    def household(self, members_spec: list[dict[str, object]], *, region: str | None = None) -> list[PersonRecord]:
+    def household(self, members_spec: list[dict[str, Any]], *, region: str | None = None) -> list[PersonRecord]:
         """Create a household; members_spec items are keyword arguments for person() minus place fields."""
         self.households += 1
         number = f"H{self.households:05d}"
