@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,11 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from tongban.core import calendar
 from tongban.core.errors import DomainError
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log."""
+    return f"cli:{os.environ.get('USER') or os.environ.get('LOGNAME') or 'unknown'}"
 
 
 class Command(BaseCommand):
@@ -26,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "import":
-                result = calendar.calendar_import(path=options["file"])
+                result = calendar.calendar_import(path=options["file"], actor=_actor())
                 self.stdout.write(
                     self.style.SUCCESS(f"导入完成 imported: {result.created} new, {result.updated} updated")
                 )
