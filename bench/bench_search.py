@@ -201,7 +201,9 @@ def _populate(console: Console) -> None:
             SearchLifeEvent.objects.bulk_create(facets)
             progress.advance(task, len(chunk))
     with connections["default"].cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does to a live catalogue: statistics plus the visibility map, which lets
+        # bitmap scans over the GIN index count matches without visiting the heap.
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _measure(console: Console) -> None:
