@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.identity import views
+from tongban.identity import views, views_calendar
 
 app_name = "identity"
 
@@ -21,5 +21,9 @@ urlpatterns = [
     path("account/persons/<uuid:person_id>/", views.person_detail, name="person"),
     path("backoffice/", views.backoffice, name="backoffice"),
     path("backoffice/audit/", views.audit_log, name="audit"),
+    path("backoffice/calendar/", views_calendar.calendar_page, name="calendar"),
+    path("backoffice/calendar/overrides/", views_calendar.calendar_set, name="calendar_set"),
+    path("backoffice/calendar/import/", views_calendar.calendar_upload, name="calendar_import"),
+    path("backoffice/calendar/overrides/<str:day>/delete/", views_calendar.calendar_delete, name="calendar_delete"),
     path("demo/outbox/", views.demo_outbox, name="demo_outbox"),
 ]
