@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from tongban.core import calendar
 from tongban.core.errors import DomainError, NotFound
@@ -146,7 +146,7 @@ MARKS = {
 
 def _cell(day: calendar.CalendarDate, today: dt.date) -> dict[str, Any]:
     if day.kind == "makeup":
-        label = _("调休上班")
+        label = pgettext("calendar cell", "调休上班")
     elif day.kind == "holiday":
         label = _holiday_name(day) or _("休息")
     elif day.kind == "unknown":
@@ -301,7 +301,7 @@ def calendar_upload(request: HttpRequest) -> HttpResponse:
         try:
             result = calendar.calendar_import(file=upload.read(), name=upload.name, actor=_actor(request))
         except DomainError as error:
-            form.add_domain_error(error)
+            form.add_error("file", f"{error.message_zh} / {error.message_en}")
         else:
             messages.success(
                 request,

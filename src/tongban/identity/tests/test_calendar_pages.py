@@ -74,6 +74,9 @@ def test_the_banner_is_in_english_on_english_pages(operator_client):
     assert "Working-day calendar" in html
     html = operator_client.get(URL, {"year": "2026", "lang": "en"}).content.decode()
     assert "Holiday (National Day)" in _cell(html, "Thursday, Oct. 1, 2026")
+    makeup = _cell(html, "Saturday, Oct. 10, 2026")
+    assert ">Make-up day</span>" in makeup and "Make-up working day (National Day)" in makeup
+    assert '<abbr title="Monday">Mon</abbr>' in html
 
 
 def test_a_nonsense_year_shows_this_year_with_a_notice_not_an_error(operator_client):
@@ -191,6 +194,7 @@ def test_uploading_a_bad_csv_keeps_nothing_and_names_the_line(operator_client):
     html = response.content.decode()
     assert "请修改以下问题" in html
     assert "第 3 行：日期无效" in html and "line 3: invalid date" in html
+    assert 'href="#id_import-file">CSV 文件：第 3 行' in html  # the summary leads to the file field
     assert not CalendarDay.objects.exists()
     assert "2031 年尚未导入节假日安排" in html  # the page keeps working
     assert not AuditEntry.objects.filter(action="calendar.import").exists()
