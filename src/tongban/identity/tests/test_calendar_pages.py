@@ -121,7 +121,8 @@ def test_setting_an_override_marks_the_day_and_is_audited(operator_client):
     assert entry.actor == "staff:op_cal" and entry.data["date"] == "2026-06-01"
     html = operator_client.get(response["Location"]).content.decode()
     cell = _cell(html, "2026年6月1日")
-    assert "cal-manual" in cell and "※" in cell and "运营人员调整：临时停止办公" in cell
+    assert "cal-manual" in cell and "※" in cell
+    assert "2026年6月1日 星期一：节假日；运营人员调整：临时停止办公</span>" in cell
     assert "已将 2026年6月1日 设为休息日" in html
 
 
@@ -221,3 +222,30 @@ def test_an_upload_without_a_file_is_a_form_error(operator_client):
     response = operator_client.post("/backoffice/calendar/import/", {"year": "2031"})
     assert response.status_code == 422
     assert "此项必填" in response.content.decode()
+
+
+def test_a_large_upload_never_reaches_the_disk_and_is_refused_by_size(operator_client, monkeypatch):
+    from django.core.files import uploadhandler
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("the upload was written to a temporary file")
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", no_disk)
+    response = _upload(operator_client, b"date,is_workday\n" + b"2031-01-01,0\n" * 300_000, name="huge.csv")
+    assert response.status_code == 422
+    assert "文件超过 1 MB" in response.content.decode()
+    assert not CalendarDay.objects.exists()
+
+
+def test_the_upload_still_needs_the_csrf_token(client):
+    from django.test import Client
+
+    staff = staff_with_roles(["operator"], username="op_csrf")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(staff.user)
+    response = strict.post(
+        "/backoffice/calendar/import/",
+        {"year": "2031", "import-file": SimpleUploadedFile("a.csv", b"date,is_workday\n2031-01-01,0\n")},
+    )
+    assert response.status_code == 403
+    assert not CalendarDay.objects.exists()
