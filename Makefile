@@ -9,7 +9,7 @@ export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEMO_DB ?= $(TONGBAN_VAR_DIR)/demo.sqlite3
 
-.PHONY: demo test lint bench install system-deps frontend messages pg serve clean help
+.PHONY: demo test lint bench install system-deps frontend messages pg serve clean help screenshots
 
 help:
 	@echo "make demo   build the demo city on SQLite and serve it on http://127.0.0.1:8000"
@@ -69,8 +69,8 @@ pg:
 	@pg_isready -h 127.0.0.1 -p 5432 >/dev/null || { echo "PostgreSQL not reachable on 127.0.0.1:5432"; exit 1; }
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src bench
-	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check src bench tools
+	$(BIN)/ruff format --check src bench tools
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
@@ -89,3 +89,6 @@ bench: install pg
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
+
+screenshots: install system-deps
+	$(BIN)/python tools/screenshots.py

@@ -1,0 +1,119 @@
+"""Screenshots of the demo city's pages, normal and elder mode, for the README and reviews.
+
+Usage: `make screenshots` (builds the demo city on a temporary SQLite file, serves it on a free port,
+drives Debian chromium, writes docs/screenshots/*.png). Nothing here is part of the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+BIN = Path(sys.executable).parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-quic", "--no-first-run"]  # fmt: skip
+
+
+def _demo_password() -> str:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.conf.settings")
+    import django
+
+    django.setup()
+    from tongban.demo.builder import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
+
+
+PASSWORD = _demo_password()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _log_in(page: Page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("身份证号、手机号或用户名").fill(username)
+    page.get_by_role("textbox", name="密码").fill(PASSWORD)
+    page.get_by_role("button", name="下一步：获取验证码").click()
+    outbox = page.context.new_page()
+    outbox.goto("/demo/outbox/")
+    code = re.search(r"验证码为 (\d{6})", outbox.locator("td.outbox-body").first.inner_text())
+    outbox.close()
+    assert code, "no code in the demo outbox"
+    page.get_by_role("textbox", name="短信验证码").fill(code.group(1))
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state()
+
+
+def _shoot(page: Page, path: str, name: str) -> None:
+    for elder in (False, True):
+        page.context.add_cookies([{"name": "tongban_elder", "value": "1" if elder else "0", "url": page.url or BASE}])
+        page.goto(path)
+        page.screenshot(path=str(OUT / f"{name}{'-elder' if elder else ''}.png"), full_page=True)
+        print(f"  {name}{'-elder' if elder else ''}.png  {path}")
+
+
+BASE = ""
+
+
+def main() -> int:
+    global BASE
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="tongban-shots-"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'demo.sqlite3'}", "TONGBAN_VAR_DIR": str(tmp)}
+    subprocess.run([BIN / "tongban", "migrate", "-v0"], env=env, check=True)
+    subprocess.run([BIN / "tongban", "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = _free_port()
+    BASE = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([BIN / "tongban", "runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/readyz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            public = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
+            page = public.new_page()
+            page.goto("/")
+            page.screenshot(path=str(OUT / "home.png"))  # the README's first-screen picture
+            _shoot(page, "/", "portal-home")
+            _shoot(page, "/search?q=出生", "portal-search")
+            page.goto("/search?q=出生")
+            guide = page.get_by_role("link", name="出生医学证明签发").first.get_attribute("href")
+            _shoot(page, guide, "portal-guide")
+            _shoot(page, "/login/", "login")
+            _log_in(page, "citizen")
+            _shoot(page, "/account/", "account")
+            _shoot(page, "/account/delegations/", "account-delegations")
+            staff = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
+            page = staff.new_page()
+            _log_in(page, "operator")
+            _shoot(page, "/backoffice/", "backoffice-operator")
+            _shoot(page, "/manage/catalog/", "catalog-manage")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
