@@ -160,8 +160,8 @@ def _ranked_page(
         .annotate(name_hit=name, rank=rank)
         .order_by("-name_hit", "-rank", "name", "code")[offset : offset + limit]
     )
-    if hits and len(hits) < limit:
-        return offset + len(hits), hits
+    if len(hits) < limit and (hits or offset == 0):
+        return offset + len(hits), hits  # the last page: no need to count
     return matches.count(), hits
 
 
