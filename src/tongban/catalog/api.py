@@ -22,30 +22,10 @@ from tongban.catalog.codes import (
     OnlineDepth,
     Target,
 )
-from tongban.core.problems import PROBLEM_CONTENT_TYPE
+from tongban.core.problems import problem_openapi as _problem
 from tongban.core.ratelimit import client_ip, rate_limit_hit
 
 router = Router(tags=["catalog"])
-
-_PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["type", "title", "status", "code"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "title_zh": {"type": "string"},
-        "title_en": {"type": "string"},
-        "instance": {"type": "string"},
-    },
-}
-
-
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": _PROBLEM_SCHEMA}}}
-
 
 _INVALID = {"422": _problem("请求参数有误 Invalid parameters (RFC 9457 problem)")}
 _LIMITED = {

@@ -11,6 +11,26 @@ from tongban.core.errors import DomainError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "title_zh": {"type": "string"},
+        "title_en": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+}
+
+
+def problem_openapi(description: str) -> dict[str, Any]:
+    """An OpenAPI response object for a problem+json answer (for `openapi_extra["responses"]`)."""
+    return {"description": description, "content": {PROBLEM_CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}}}
+
 
 def problem_response(
     *,

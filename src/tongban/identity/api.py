@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from tongban.core.problems import problem_openapi
 from tongban.identity import selectors
 
 router = Router(tags=["identity"])
@@ -22,7 +23,13 @@ class MeOut(Schema):
     elder_mode: bool
 
 
-@router.get("/me", response=MeOut, auth=django_auth, summary="当前登录用户 Current user")
+@router.get(
+    "/me",
+    response=MeOut,
+    auth=django_auth,
+    summary="当前登录用户 Current user",
+    openapi_extra={"responses": {"401": problem_openapi("请先登录 Authentication required (RFC 9457 problem)")}},
+)
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     person = selectors.person_for_user(user=user)  # type: ignore[arg-type]
