@@ -21,6 +21,7 @@ from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
+from tongban.demo.registry_data import registry_load
 from tongban.identity.roles import RealNameLevel, Role
 from tongban.identity.selectors import person_for_user
 from tongban.identity.services import (
@@ -62,37 +63,37 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "person",
         "citizen",
         "林晓峰",
-        "群众（实名 L2）：办理“新生儿出生一件事”，妻子陈思雨预产期 2027 年 1 月；查看我的证照、亲友代办",
+        "群众（实名 L2，妻子陈思雨预产期 2027 年 1 月）：搜索“出生”读办事指南；我的→实名认证、亲友代办、登录记录",
     ),
     DemoAccount(
         "person",
         "elder",
         "王秀英",
-        "老年群众（实名 L3，已开启适老化大字模式）：查询养老金、办理异地就医备案；已授权儿子刘志刚代办",
+        "老年群众（实名 L3，登录后自动进入长辈版）：查养老金、异地就医备案的指南；我的→亲友代办（已授权儿子）",
     ),
     DemoAccount(
         "person",
         "relative",
         "刘志刚",
-        "亲友代办：受母亲王秀英授权（2 年），代办基本养老金核定、异地就医备案",
+        "亲友代办：我的→亲友代办→“别人授权给我的”可见母亲王秀英的授权（2 年，基本养老金核定、异地就医备案）",
     ),
     DemoAccount(
         "enterprise",
         "legalrep",
         "赵建华",
-        "企业法定代表人：示范市鼎盛餐饮管理有限公司、新港区赵记面馆——办理食品经营许可、户外招牌设置审批",
+        "企业法定代表人（示范市鼎盛餐饮管理有限公司、新港区赵记面馆）：我的→我的企业，为员工授权经办",
     ),
 )
 STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：一窗受理，代群众填报、核验材料、受理或一次告知补正", "sjj"),
-    DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：审核企业设立登记、食品经营许可", "scj"),
-    DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：查看临期和超期办件，督办差评整改", "sjj"),
-    DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：发布共享目录，审批有条件共享申请", "sjj"),
-    DemoAccount(Role.AGENT_12345, "agent_12345", "何丽", "12345 坐席：边问边办，为来电群众发起申请", "sjj"),
+    DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：工作台（一窗受理随后开放）", "sjj"),
+    DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：工作台（办件审批随后开放）", "scj"),
+    DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：工作台（临期超期督办随后开放）", "sjj"),
+    DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：工作台（共享目录与共享审批随后开放）", "sjj"),
+    DemoAccount(Role.AGENT_12345, "agent_12345", "何丽", "12345 坐席：工作台；用首页搜索为来电群众查找办事指南", "sjj"),
     DemoAccount(
-        Role.OPERATOR, "operator", "黄海涛", f"平台运营：事项目录、办事指南和同义词管理 {SITE}/manage/catalog/"
+        Role.OPERATOR, "operator", "黄海涛", f"平台运营：事项目录、办事指南、同义词和工作日历 {SITE}/manage/catalog/"
     ),
-    DemoAccount(Role.AUDITOR, "auditor", "何静", "审计员：只读查看审计日志和数据使用记录"),
+    DemoAccount(Role.AUDITOR, "auditor", "何静", "审计员：工作台→审计日志，只读，可核验哈希链是否完整"),
 )
 # Reviewers of the departments the newborn bundle and the home items pass through.
 DEPARTMENT_REVIEWERS: tuple[DemoAccount, ...] = (
@@ -158,6 +159,9 @@ def demo_build(
         )
         stages.run("accounts", "演示账号", lambda tick: _accounts(city, people, departments, tick))
         stages.run("oidc", "单点登录演示应用", lambda tick: _oidc(departments, tick))
+        result.counts["element_values"] = stages.run(
+            "registry", "一人一档与一企一档", lambda tick: registry_load(city=city, departments=departments, tick=tick)
+        )
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result
