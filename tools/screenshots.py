@@ -108,6 +108,7 @@ def main() -> int:
             _log_in(page, "operator")
             _shoot(page, "/backoffice/", "backoffice-operator")
             _shoot(page, "/manage/catalog/", "catalog-manage")
+            _shoot(page, "/backoffice/calendar/", "backoffice-calendar")
             browser.close()
     finally:
         server.terminate()
