@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.identity",
     "tongban.catalog",
+    "tongban.registry",
     "tongban.ui",
     "tongban.demo",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tongban.core.models import AuditEntry, AuditHead
@@ -76,6 +77,14 @@ def audit_record(
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def audit_list_for_subject(*, subject: str, limit: int | None = None) -> QuerySet[AuditEntry]:
+    """Entries about one ID number or credit code (matched by its keyed hash), newest first."""
+    if not subject.strip():
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.filter(subject_hash=subject_hash(subject)).order_by("-seq")
+    return entries[:limit] if limit is not None else entries
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,227 @@
+"""Reads of the registry: a subject's profile with provenance, values for prefill, the element catalogue,
+and the person's data-use history (谁用了我的数据)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
+
+from tongban.core.audit import audit_list_for_subject
+from tongban.core.models import AuditEntry
+from tongban.identity.models import Department, Enterprise, Person, Staff
+from tongban.registry.models import DataElement, ElementValue, TrustLevel, ValueType
+from tongban.registry.services import choose_current
+from tongban.registry.values import value_typed
+
+Subject = Person | Enterprise
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another source's latest value that disagrees with the current one."""
+
+    source_department: str
+    value: str
+    as_of: datetime
+    trust_level: str
+
+
+@dataclass(frozen=True)
+class ValueWithProvenance:
+    code: str
+    name: str
+    name_en: str
+    value_type: str
+    text: str  # canonical text
+    display: str  # what a person reads: labels for codes, 是/否 for booleans
+    owner_department: str
+    source_department: str
+    source_department_en: str
+    source_record_id: str
+    as_of: datetime
+    trust_level: str
+    conflict: bool
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def typed(self) -> Any:
+        return value_typed(self.value_type, self.text)
+
+    @property
+    def trust_label(self) -> str:
+        return str(TrustLevel(self.trust_level).label)
+
+
+@dataclass
+class DepartmentGroup:
+    department: Department
+    values: list[ValueWithProvenance] = field(default_factory=list)
+
+
+def _display(element: DataElement, text: str) -> str:
+    if element.value_type == ValueType.CODE:
+        label = element.choices.get(text)
+        return f"{label}" if label else text
+    if element.value_type == ValueType.BOOLEAN:
+        return gettext("是") if text == "true" else gettext("否")
+    return text
+
+
+def _with_provenance(value: ElementValue, alternatives: tuple[Alternative, ...] = ()) -> ValueWithProvenance:
+    element = value.element
+    return ValueWithProvenance(
+        code=element.code,
+        name=element.name,
+        name_en=element.name_en,
+        value_type=element.value_type,
+        text=value.value,
+        display=_display(element, value.value),
+        owner_department=element.owner.name,
+        source_department=value.source_department.name,
+        source_department_en=value.source_department.name_en,
+        source_record_id=value.source_record_id,
+        as_of=value.as_of,
+        trust_level=value.trust_level,
+        conflict=value.conflict,
+        alternatives=alternatives,
+    )
+
+
+def _subject_filter(subject: Subject) -> dict[str, Any]:
+    return {"person": subject} if isinstance(subject, Person) else {"enterprise": subject}
+
+
+def profile_values(*, subject: Subject, element_codes: Iterable[str]) -> dict[str, ValueWithProvenance]:
+    """Current values of the named elements for one subject, with provenance, in one query (prefill)."""
+    codes = list(element_codes)
+    rows = (
+        ElementValue.objects.filter(**_subject_filter(subject), current=True, element__code__in=codes)
+        .select_related("element__owner", "source_department")
+        .order_by()
+    )
+    return {row.element.code: _with_provenance(row) for row in rows}
+
+
+def profile_for_subject(*, subject: Subject) -> list[DepartmentGroup]:
+    """The whole profile of a subject grouped by owner department; conflicting sources listed per value."""
+    rows = list(
+        ElementValue.objects.filter(**_subject_filter(subject), current=True)
+        .select_related("element__owner", "source_department")
+        .order_by("element__owner__name", "element__code")
+    )
+    alternatives: dict[Any, tuple[Alternative, ...]] = {}
+    conflicting = [row.element_id for row in rows if row.conflict]
+    if conflicting:
+        history = ElementValue.objects.filter(**_subject_filter(subject), element_id__in=conflicting).select_related(
+            "element", "source_department"
+        )
+        by_element: dict[Any, list[ElementValue]] = {}
+        for value in history:
+            by_element.setdefault(value.element_id, []).append(value)
+        for element_id, values in by_element.items():
+            _, differing = choose_current(values)
+            alternatives[element_id] = tuple(
+                Alternative(v.source_department.name, _display(v.element, v.value), v.as_of, v.trust_level)
+                for v in differing
+            )
+    groups: dict[Any, DepartmentGroup] = {}
+    for row in rows:
+        owner = row.element.owner
+        group = groups.setdefault(owner.pk, DepartmentGroup(department=owner))
+        group.values.append(_with_provenance(row, alternatives.get(row.element_id, ())))
+    return list(groups.values())
+
+
+def value_history(*, subject: Subject, element_code: str) -> list[ElementValue]:
+    """Every value ever recorded for one fact of one subject, newest first."""
+    return list(
+        ElementValue.objects.filter(**_subject_filter(subject), element__code=element_code)
+        .select_related("element", "source_department")
+        .order_by("-as_of", "-recorded_at")
+    )
+
+
+def element_list() -> QuerySet[DataElement]:
+    return DataElement.objects.select_related("owner").order_by("subject_kind", "owner__name", "code")
+
+
+def element_names(*, codes: Iterable[str]) -> dict[str, str]:
+    return dict(DataElement.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+# --- 谁用了我的数据 -------------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "profile.view": gettext_lazy("查看一人一档"),
+    "enterprise_profile.view": gettext_lazy("查看一企一档"),
+    "person.viewed": gettext_lazy("查看个人信息"),
+    "data.shared": gettext_lazy("共享调用"),
+    "verify.answered": gettext_lazy("核验（可用不可见）"),
+}
+
+
+@dataclass(frozen=True)
+class DataUse:
+    at: datetime
+    who: str
+    department: str
+    action: str
+    action_label: str
+    elements: list[str]
+    purpose: str
+    case_reference: str
+    by_self: bool
+
+
+def data_use_entries(*, person: Person) -> QuerySet[AuditEntry]:
+    """Audit entries about this person (by the keyed hash of their ID number), newest first."""
+    return audit_list_for_subject(subject=person.id_number)
+
+
+def data_uses_describe(*, person: Person, entries: Iterable[AuditEntry]) -> list[DataUse]:
+    """Readable rows for the entries of one page: who (staff name and department), which elements."""
+    entries = list(entries)
+    staff_ids: set[UUID] = set()
+    codes: set[str] = set()
+    for entry in entries:
+        kind, _, ident = entry.actor.partition(":")
+        if kind == "staff":
+            with contextlib.suppress(ValueError):
+                staff_ids.add(UUID(ident))
+        codes.update(str(code) for code in entry.data.get("elements", []) or [])
+    staff = {str(s.pk): s for s in Staff.objects.select_related("department").filter(pk__in=staff_ids)}
+    names = element_names(codes=codes)
+    uses = []
+    for entry in entries:
+        kind, _, ident = entry.actor.partition(":")
+        by_self = kind == "person" and ident == str(person.pk)
+        department = str(entry.data.get("department", "") or "")
+        if by_self:
+            who = gettext("本人")
+        elif kind == "staff" and ident in staff:
+            member = staff[ident]
+            who = member.name
+            department = department or (member.department.name if member.department else "")
+        else:
+            who = str(entry.data.get("actor_name", "") or entry.actor or gettext("系统"))
+        uses.append(
+            DataUse(
+                at=entry.at,
+                who=who,
+                department=department,
+                action=entry.action,
+                action_label=str(ACTION_LABELS.get(entry.action, entry.action)),
+                elements=[names.get(str(code), str(code)) for code in entry.data.get("elements", []) or []],
+                purpose=str(entry.data.get("purpose", "") or ""),
+                case_reference=str(entry.data.get("case", "") or entry.data.get("case_reference", "") or ""),
+                by_self=by_self,
+            )
+        )
+    return uses
