@@ -409,6 +409,14 @@ def backoffice(request: HttpRequest) -> HttpResponse:
                 "text": _("维护政务服务事项、办事指南、申请材料与办理时限。"),
             }
         )
+    if staff.has_role(Role.STEWARD) or staff.has_role(Role.OPERATOR):
+        tasks.append(
+            {
+                "title": _("数据资源目录"),
+                "url": reverse("registry:elements"),
+                "text": _("查看各部门申报的数据项：所属部门、共享类型、更新周期、法律依据和敏感级别。"),
+            }
+        )
     if staff.has_role(Role.AUDITOR):
         tasks.append(
             {

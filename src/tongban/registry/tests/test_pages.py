@@ -124,3 +124,18 @@ def test_the_element_catalogue_is_for_stewards_and_operators(client, police):
 def test_a_citizen_cannot_open_the_element_catalogue(client, citizen):
     client.force_login(citizen.user)
     assert client.get("/backoffice/data-elements/").status_code == 404
+
+
+def test_the_stewards_workbench_and_the_enterprise_page_link_here(client, police):
+    steward = staff_with_roles(["steward"], department=police)
+    client.force_login(steward.user)
+    assert 'href="/backoffice/data-elements/"' in client.get("/backoffice/").content.decode()
+    owner = person_with_account(name="赵建华")
+    firm = EnterpriseFactory(legal_representative=owner)
+    client.force_login(owner.user)
+    assert (
+        f'href="/account/enterprises/{firm.pk}/profile/"'
+        in client.get(f"/account/enterprises/{firm.pk}/").content.decode()
+    )
+    nav = client.get("/account/").content.decode()
+    assert 'href="/account/profile/"' in nav and 'href="/account/data-uses/"' in nav
