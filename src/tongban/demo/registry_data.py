@@ -141,8 +141,9 @@ def _at(day: date, hour: int = 20) -> datetime:
 def registry_load(*, city: City, departments: dict[str, Department], tick: Callable[[int, int], None]) -> int:
     """Declare the elements and record every value; returns how many values were recorded."""
     elements: dict[str, DataElement] = {}
-    for spec in PERSON_ELEMENTS + ENTERPRISE_ELEMENTS:
+    for position, spec in enumerate(PERSON_ELEMENTS + ENTERPRISE_ELEMENTS, start=1):
         elements[spec.code] = element_declare(
+            position=position,
             code=spec.code,
             name=spec.name,
             name_en=spec.name_en,

@@ -73,9 +73,10 @@ class DataElement(BaseModel):
     legal_basis = models.CharField(max_length=300, blank=True)
     sensitivity = models.PositiveSmallIntegerField(choices=Sensitivity.choices)
     subject_kind = models.CharField(max_length=10, choices=SubjectKind.choices)
+    position = models.PositiveSmallIntegerField(default=0)  # order within its department's section (name first)
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["position", "code"]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"

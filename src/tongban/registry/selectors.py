@@ -114,7 +114,7 @@ def profile_for_subject(*, subject: Subject) -> list[DepartmentGroup]:
     rows = list(
         ElementValue.objects.filter(**_subject_filter(subject), current=True)
         .select_related("element__owner", "source_department")
-        .order_by("element__owner__name", "element__code")
+        .order_by("element__owner__name", "element__position", "element__code")
     )
     alternatives: dict[Any, tuple[Alternative, ...]] = {}
     conflicting = [row.element_id for row in rows if row.conflict]
@@ -149,7 +149,7 @@ def value_history(*, subject: Subject, element_code: str) -> list[ElementValue]:
 
 
 def element_list() -> QuerySet[DataElement]:
-    return DataElement.objects.select_related("owner").order_by("subject_kind", "owner__name", "code")
+    return DataElement.objects.select_related("owner").order_by("-subject_kind", "owner__name", "position", "code")
 
 
 def element_names(*, codes: Iterable[str]) -> dict[str, str]:

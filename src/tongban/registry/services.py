@@ -53,6 +53,7 @@ def element_declare(
     legal_basis: str = "",
     pattern: str = "",
     choices: dict[str, str] | None = None,
+    position: int = 0,
     actor: str = "system",
 ) -> DataElement:
     """Add a data element to the catalogue; its code is unique and never reused."""
@@ -99,6 +100,7 @@ def element_declare(
         legal_basis=legal_basis.strip(),
         sensitivity=sensitivity,
         subject_kind=subject_kind,
+        position=max(0, position),
     )
     audit_record(
         action="registry.element_declared", actor=actor, object_type="data_element", object_id=str(element.pk),

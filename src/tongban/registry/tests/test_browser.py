@@ -80,6 +80,27 @@ def test_citizen_reads_their_record_and_who_used_their_data(page, live_server):
     screenshot(page, "registry-profile-elder")
 
 
+def test_legal_representative_opens_the_enterprise_record_from_the_enterprise_page(page, live_server):
+    from tongban.identity.tests.factories import EnterpriseFactory
+
+    market = DepartmentFactory(name="示范市市场监督管理局")
+    owner = person_with_account(name="赵建华")
+    firm = EnterpriseFactory(name="示范市鼎盛餐饮管理有限公司", legal_representative=owner)
+    capital = DataElementFactory(
+        code="E.REGISTERED_CAPITAL", name="注册资本（万元）", owner=market, subject_kind="enterprise",
+        value_type="decimal",
+    )  # fmt: skip
+    value_record(subject=firm, element=capital, value="100", source_department=market, as_of=at(2016, 4, 8))
+    _log_in_as(page, live_server, owner.user)
+    page.goto(f"/account/enterprises/{firm.pk}/")
+    page.get_by_role("link", name="查看本企业的一企一档").click()
+    assert page.get_by_role("heading", name="示范市鼎盛餐饮管理有限公司 · 一企一档").is_visible()
+    row = page.get_by_role("row", name="注册资本（万元）")
+    assert row.get_by_role("cell", name="100", exact=True).is_visible() and row.get_by_text("2016-04-08").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "registry-enterprise-profile")
+
+
 def test_steward_reads_the_element_catalogue(page, live_server):
     police = DepartmentFactory(name="示范市公安局")
     DataElementFactory(code="P.HUKOU_ADDRESS", name="户籍地址", owner=police, sharing_class="conditional")

@@ -280,3 +280,12 @@ def test_the_winner_has_the_best_trust_level_among_each_sources_latest(raw):
     same_level = [v for v in latest.values() if v.trust_level == winner.trust_level]
     assert winner.as_of == max(v.as_of for v in same_level)
     assert {id(v) for v in differing} == {id(v) for v in latest.values() if v.value != winner.value}
+
+
+def test_profile_lists_a_departments_elements_in_declared_order(police, person):
+    sex = _declare(police, code="P.SEX", name="性别", position=2)
+    name = _declare(police, code="P.NAME", name="姓名", position=1)
+    for element, value in ((sex, "男"), (name, "林晓峰")):
+        _record(person, element, value, police, as_of=at(2025))
+    (group,) = profile_for_subject(subject=person)
+    assert [v.name for v in group.values] == ["姓名", "性别"]
