@@ -110,11 +110,12 @@ def profile_values(*, subject: Subject, element_codes: Iterable[str]) -> dict[st
 
 
 def profile_for_subject(*, subject: Subject) -> list[DepartmentGroup]:
-    """The whole profile of a subject grouped by owner department; conflicting sources listed per value."""
+    """The whole profile of a subject grouped by owner department (in the order elements were declared);
+    conflicting sources listed per value."""
     rows = list(
         ElementValue.objects.filter(**_subject_filter(subject), current=True)
         .select_related("element__owner", "source_department")
-        .order_by("element__owner__name", "element__position", "element__code")
+        .order_by("element__position", "element__owner__name", "element__code")
     )
     alternatives: dict[Any, tuple[Alternative, ...]] = {}
     conflicting = [row.element_id for row in rows if row.conflict]
@@ -149,7 +150,7 @@ def value_history(*, subject: Subject, element_code: str) -> list[ElementValue]:
 
 
 def element_list() -> QuerySet[DataElement]:
-    return DataElement.objects.select_related("owner").order_by("-subject_kind", "owner__name", "position", "code")
+    return DataElement.objects.select_related("owner").order_by("-subject_kind", "position", "owner__name", "code")
 
 
 def element_names(*, codes: Iterable[str]) -> dict[str, str]:
