@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tongban.core.audit import audit_record
@@ -258,23 +257,25 @@ def _record(rows: Sequence[ValueInput], *, batch_size: int = 2000) -> list[Eleme
     return new
 
 
+CHUNK = 500  # subjects per query: SQLite limits bound parameters
+
+
 def _existing(keys: Iterable[tuple[str, Any, Any]]) -> list[ElementValue]:
+    """Lock the subjects (so two writers to one fact take turns) and load their rows of the touched elements."""
+    wanted = set(keys)
     by_kind: dict[str, set[Any]] = defaultdict(set)
     elements: set[Any] = set()
-    for kind, subject_id, element_id in keys:
+    for kind, subject_id, element_id in wanted:
         by_kind[kind].add(subject_id)
         elements.add(element_id)
-    where = Q()
-    if by_kind["person"]:
-        where |= Q(person_id__in=by_kind["person"])
-    if by_kind["enterprise"]:
-        where |= Q(enterprise_id__in=by_kind["enterprise"])
-    if not where:
-        return []
-    wanted = set(keys)
-    found = []
-    for value in ElementValue.objects.select_for_update().filter(where, element_id__in=elements).order_by("pk"):
-        kind, subject_id = ("person", value.person_id) if value.person_id else ("enterprise", value.enterprise_id)
-        if (kind, subject_id, value.element_id) in wanted:
-            found.append(value)
+    found: list[ElementValue] = []
+    for kind, model in (("person", Person), ("enterprise", Enterprise)):
+        ids = sorted(by_kind[kind], key=str)
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            list(model.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+            rows = ElementValue.objects.filter(**{f"{kind}_id__in": chunk}, element_id__in=elements)
+            for value in rows:
+                if (kind, value.person_id or value.enterprise_id, value.element_id) in wanted:
+                    found.append(value)
     return found

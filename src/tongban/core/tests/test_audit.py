@@ -68,3 +68,14 @@ def test_audit_verify_command_fails_on_a_broken_chain(capsys):
     with pytest.raises(SystemExit) as exc:
         call_command("audit", "verify")
     assert exc.value.code == 1
+
+
+def test_entries_for_a_subject_are_found_by_its_hash_newest_first():
+    from tongban.core.audit import audit_list_for_subject
+
+    _chain(3)
+    audit_record(action="profile.read", subject="110105194912310037", data={"other": True})
+    found = list(audit_list_for_subject(subject=" 11010519491231002x "))  # same person, typed loosely
+    assert [e.data["i"] for e in found] == [2, 1, 0]
+    assert [e.data["i"] for e in audit_list_for_subject(subject="11010519491231002X", limit=2)] == [2, 1]
+    assert list(audit_list_for_subject(subject="")) == []
