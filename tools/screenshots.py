@@ -103,6 +103,8 @@ def main() -> int:
             _log_in(page, "citizen")
             _shoot(page, "/account/", "account")
             _shoot(page, "/account/delegations/", "account-delegations")
+            _shoot(page, "/account/profile/", "account-profile")
+            _shoot(page, "/account/data-uses/", "account-data-uses")
             staff = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
             page = staff.new_page()
             _log_in(page, "operator")
