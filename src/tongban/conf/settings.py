@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tongban.identity",
     "tongban.catalog",
     "tongban.registry",
+    "tongban.exchange",
     "tongban.ui",
     "tongban.demo",
 ]
@@ -159,6 +160,14 @@ PLUGINS = {
     "registry_check": env_str("PLUGIN_REGISTRY_CHECK", "demo-registry" if DEMO_MODE else ""),
     "face_verifier": env_str("PLUGIN_FACE_VERIFIER", "demo-face" if DEMO_MODE else ""),
 }
+
+# Data-sharing hub (exchange): connector per owner department credit code ("*" = any other), how long a
+# pulled value counts as fresh per element code ("*" = default), and how long a source system may take.
+EXCHANGE_CONNECTORS = {"*": env_str("EXCHANGE_CONNECTOR", "demo-registry" if DEMO_MODE else "")}
+EXCHANGE_CONNECTOR_OPTIONS: dict[str, dict[str, object]] = {}
+EXCHANGE_CACHE_TTL = {"*": env_int("EXCHANGE_CACHE_TTL", 3600)}
+EXCHANGE_CONNECTOR_TIMEOUT = float(env_str("EXCHANGE_CONNECTOR_TIMEOUT", "3"))
+EXCHANGE_DECISION_WORKING_DAYS = 10
 
 # The platform as an OIDC provider for department systems (一次登录，全网通办).
 OIDC_KEY_FILE = env_path("OIDC_KEY_FILE", VAR_DIR / "oidc-rsa.pem")

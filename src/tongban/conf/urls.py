@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tongban.identity.oidc_urls")),  # OIDC provider: /.well-known/openid-configuration, /o/…
     path("demo/", include("tongban.demo.urls")),
     path("", include("tongban.registry.urls")),
+    path("", include("tongban.exchange.urls")),
     path("", include("tongban.ui.urls")),
     path("", include("tongban.catalog.urls")),
 ]

@@ -20,6 +20,7 @@ from tongban.catalog.selectors import department_get
 from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
+from tongban.demo.exchange_data import exchange_load
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
 from tongban.demo.registry_data import registry_load
 from tongban.identity.roles import RealNameLevel, Role
@@ -161,6 +162,9 @@ def demo_build(
         stages.run("oidc", "单点登录演示应用", lambda tick: _oidc(departments, tick))
         result.counts["element_values"] = stages.run(
             "registry", "一人一档与一企一档", lambda tick: registry_load(city=city, departments=departments, tick=tick)
+        )
+        result.counts["sharing_requests"] = stages.run(
+            "exchange", "数据共享申请与授权", lambda tick: exchange_load(departments=departments, tick=tick)
         )
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)

@@ -1,0 +1,48 @@
+"""The demo city's data-sharing hub: the 数据局 runs it, one grant in force, requests waiting (issue 4).
+
+The steward account (数据局) sees a yellow-card request from 民政局 for 户籍 elements, a fresh one from
+医保局, and a grant 人社局 holds for 婚姻状况.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from tongban.core.calendar import add_working_days
+from tongban.exchange.models import SharingRequest
+from tongban.exchange.services import hub_operator_add, sharing_request_decide, sharing_request_submit
+from tongban.identity.models import Department, Staff
+
+REQUESTS: tuple[tuple[str, list[str], str, int, int], ...] = (
+    # consumer staff username, elements, purpose, period in days, calendar days since submission
+    ("reviewer-mzj", ["P.HUKOU_ADDRESS", "P.HOUSEHOLD_NUMBER"], "最低生活保障审核：核对申请人户籍", 365, 11),
+    ("reviewer-ybj", ["P.PENSION_STATUS"], "城乡居民医保参保：核对养老保险参保状态", 180, 1),
+)
+
+
+def exchange_load(*, departments: dict[str, Department], tick: Callable[[int, int], None]) -> int:
+    """Seed the hub; returns the number of sharing requests."""
+    hub_operator_add(department=departments["sjj"])
+    steward = Staff.objects.get(user__username="steward")
+    staff: dict[str, Any] = {s.user.username: s for s in Staff.objects.select_related("user", "department")}
+    approved = sharing_request_submit(
+        staff=staff["reviewer-rsj"],
+        element_codes=["P.MARITAL_STATUS"],
+        purpose="退休申请：核对婚姻状况以确定遗属待遇",
+        period_days=365,
+        item_code="",
+    )
+    sharing_request_decide(staff=steward, request_id=approved.pk, approve=True, reason="依据《社会保险法》同意共享")
+    tick(1, len(REQUESTS) + 1)
+    for index, (username, codes, purpose, days, age) in enumerate(REQUESTS, start=2):
+        request = sharing_request_submit(staff=staff[username], element_codes=codes, purpose=purpose, period_days=days)
+        submitted = timezone.now() - timedelta(days=age)
+        SharingRequest.objects.filter(pk=request.pk).update(
+            submitted_at=submitted, due_on=add_working_days(timezone.localdate(submitted), 10)
+        )
+        tick(index, len(REQUESTS) + 1)
+    return len(REQUESTS) + 1

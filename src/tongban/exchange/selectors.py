@@ -1,0 +1,195 @@
+"""Reads of the data-sharing hub: the grant check, the steward's worklist (红黄牌), grants, usage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tongban.core.calendar import working_days_between
+from tongban.core.errors import NotFound, PermissionDenied
+from tongban.exchange.models import Grant, HubOperator, SharingRequest, UsageCounter
+from tongban.identity.models import Department, Enterprise, Person, Staff
+from tongban.identity.roles import Role
+from tongban.registry.models import DataElement, SharingClass
+
+YELLOW_SHARE = 0.8  # a yellow card once 80% of the decision period has passed
+
+
+def _fmt(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d")
+
+
+def grant_check(*, consumer: Department, elements: Iterable[DataElement]) -> None:
+    """Raise PermissionDenied (Chinese and English reason) unless the consumer may read every element:
+    open elements and a department's own elements always, conditional ones under an active grant,
+    closed ones never."""
+    now = timezone.now()
+    grants: list[Grant] | None = None
+    for element in elements:
+        label_zh, label_en = f"{element.name}（{element.code}）", f"{element.name_en or element.name} ({element.code})"
+        if element.owner_id == consumer.pk:
+            continue
+        if element.sharing_class == SharingClass.OPEN:
+            continue
+        if element.sharing_class == SharingClass.CLOSED:
+            raise PermissionDenied(f"{label_zh}不予共享", f"{label_en} is never shared", field="element_codes")
+        if grants is None:
+            grants = list(Grant.objects.filter(consumer=consumer).order_by("-expires_at"))
+        covering = [g for g in grants if element.code in g.element_codes]
+        if any(g.is_active(now) for g in covering):
+            continue
+        revoked = [g for g in covering if g.revoked_at is not None]
+        expired = [g for g in covering if g.revoked_at is None and g.expires_at <= now]
+        if revoked and not expired:
+            latest = max(revoked, key=lambda g: g.revoked_at or now)
+            raise PermissionDenied(
+                f"{label_zh}的共享授权已于 {_fmt(latest.revoked_at)} 被撤销",
+                f"The grant for {label_en} was revoked on {_fmt(latest.revoked_at)}",
+                field="element_codes", reason="revoked",
+            )  # fmt: skip
+        if expired:
+            latest = max(expired, key=lambda g: g.expires_at)
+            raise PermissionDenied(
+                f"{label_zh}的共享授权已于 {_fmt(latest.expires_at)} 到期，请重新申请",
+                f"The grant for {label_en} expired on {_fmt(latest.expires_at)}; request it again",
+                field="element_codes", reason="expired",
+            )  # fmt: skip
+        raise PermissionDenied(
+            f"本部门没有{label_zh}的共享授权，请先提交共享申请",
+            f"Your department has no grant for {label_en}; submit a sharing request first",
+            field="element_codes", reason="no_grant",
+        )  # fmt: skip
+
+
+def is_hub_operator(department: Department | None) -> bool:
+    return department is not None and HubOperator.objects.filter(department=department).exists()
+
+
+def can_decide(*, staff: Staff, owner: Department) -> bool:
+    """The owner department's steward, or a steward of the department that runs the hub (数据局)."""
+    if not staff.active or not staff.has_role(Role.STEWARD) or staff.department is None:
+        return False
+    return staff.department_id == owner.pk or is_hub_operator(staff.department)
+
+
+def _decider_scope(staff: Staff) -> Q:
+    if not staff.active or not staff.has_role(Role.STEWARD) or staff.department is None:
+        return Q(pk__in=[])
+    return Q() if is_hub_operator(staff.department) else Q(owner=staff.department)
+
+
+def request_get_for_decider(*, staff: Staff, request_id: Any, for_update: bool = False) -> SharingRequest:
+    queryset = SharingRequest.objects.filter(_decider_scope(staff)).select_related("consumer", "owner")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=request_id)
+    except (SharingRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该共享申请", "Sharing request not found") from None
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    request: SharingRequest
+    elements: list[DataElement]
+    elapsed: int  # working days since submission
+    card: str  # "", "yellow" or "red"
+
+    @property
+    def overdue(self) -> bool:
+        return self.card == "red"
+
+
+def card_for(request: SharingRequest, today: date | None = None) -> tuple[int, str]:
+    """(working days elapsed, 红黄牌): red when past the due date, yellow at 80% of the period."""
+    today = today or timezone.localdate()
+    elapsed = working_days_between(timezone.localdate(request.submitted_at), today)
+    if today > request.due_on:
+        return elapsed, "red"
+    if elapsed >= YELLOW_SHARE * settings.EXCHANGE_DECISION_WORKING_DAYS:
+        return elapsed, "yellow"
+    return elapsed, ""
+
+
+def _elements_by_code(requests: Iterable[Any]) -> dict[str, DataElement]:
+    codes = {c for r in requests for c in r.element_codes}
+    return {e.code: e for e in DataElement.objects.filter(code__in=codes)}
+
+
+def request_worklist(*, staff: Staff, today: date | None = None) -> list[WorkItem]:
+    """Pending requests the steward may decide, earliest due first."""
+    pending = list(
+        SharingRequest.objects.filter(_decider_scope(staff), status=SharingRequest.Status.PENDING)
+        .select_related("consumer", "owner", "requested_by")
+        .order_by("due_on", "submitted_at")
+    )
+    elements = _elements_by_code(pending)
+    items = []
+    for request in pending:
+        elapsed, card = card_for(request, today)
+        items.append(WorkItem(request, [elements[c] for c in request.element_codes if c in elements], elapsed, card))
+    return items
+
+
+def request_decided_list(*, staff: Staff, limit: int = 20) -> QuerySet[SharingRequest]:
+    return (
+        SharingRequest.objects.filter(_decider_scope(staff))
+        .exclude(status=SharingRequest.Status.PENDING)
+        .select_related("consumer", "owner")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    grant: Grant
+    elements: list[DataElement]
+    status: str  # active | expired | revoked
+
+
+def grant_list(*, staff: Staff) -> list[GrantRow]:
+    """Grants of the departments the steward decides for, newest first."""
+    scope = _decider_scope(staff)
+    grants = list(Grant.objects.filter(scope).select_related("consumer", "owner").order_by("-valid_from"))
+    elements = _elements_by_code(grants)
+    now = timezone.now()
+    rows = []
+    for grant in grants:
+        status = "revoked" if grant.revoked_at else ("active" if grant.is_active(now) else "expired")
+        rows.append(GrantRow(grant, [elements[c] for c in grant.element_codes if c in elements], status))
+    return rows
+
+
+def requests_of_consumer(*, staff: Staff) -> QuerySet[SharingRequest]:
+    """The sharing requests of the staff member's department."""
+    if staff.department is None:
+        return SharingRequest.objects.none()
+    return SharingRequest.objects.filter(consumer=staff.department).select_related("owner").order_by("-submitted_at")
+
+
+def requestable_elements() -> QuerySet[DataElement]:
+    """Conditional elements: the only ones a request can name."""
+    return (
+        DataElement.objects.filter(sharing_class=SharingClass.CONDITIONAL)
+        .select_related("owner")
+        .order_by("owner__name", "position", "code")
+    )
+
+
+def usage_for_consumer(*, consumer: Department) -> QuerySet[UsageCounter]:
+    return UsageCounter.objects.filter(consumer=consumer).order_by("element_code")
+
+
+def subject_find(*, identifier: str) -> Person | Enterprise:
+    """The person (18-character ID number) or enterprise (credit code) named, or NotFound."""
+    ident = (identifier or "").strip().upper()
+    subject = Person.objects.filter(id_number=ident).first() or Enterprise.objects.filter(credit_code=ident).first()
+    if subject is None:
+        raise NotFound("库中没有该主体", "No person or enterprise with this identifier", field="subject")
+    return subject

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from tongban.exchange import views
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("backoffice/exchange/", views.worklist, name="worklist"),
+    path("backoffice/exchange/requests/<uuid:request_id>/", views.decide, name="decide"),
+    path("backoffice/exchange/grants/", views.grants, name="grants"),
+    path("backoffice/exchange/grants/<uuid:grant_id>/revoke/", views.grant_revoke, name="revoke"),
+    path("backoffice/exchange/request/", views.request_new, name="request_new"),
+    path("backoffice/exchange/import/", views.import_page, name="import"),
+]
