@@ -7,21 +7,29 @@ The steward account (数据局) sees a yellow-card request from 民政局 for �
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from tongban.core.calendar import add_working_days
+from tongban.core.calendar import add_working_days, working_days_between
 from tongban.exchange.models import SharingRequest
 from tongban.exchange.services import hub_operator_add, sharing_request_decide, sharing_request_submit
 from tongban.identity.models import Department, Staff
 
 REQUESTS: tuple[tuple[str, list[str], str, int, int], ...] = (
-    # consumer staff username, elements, purpose, period in days, calendar days since submission
-    ("reviewer-mzj", ["P.HUKOU_ADDRESS", "P.HOUSEHOLD_NUMBER"], "最低生活保障审核：核对申请人户籍", 365, 11),
+    # consumer staff username, elements, purpose, period in days, working days since submission
+    ("reviewer-mzj", ["P.HUKOU_ADDRESS", "P.HOUSEHOLD_NUMBER"], "最低生活保障审核：核对申请人户籍", 365, 8),
     ("reviewer-ybj", ["P.PENSION_STATUS"], "城乡居民医保参保：核对养老保险参保状态", 180, 1),
 )
+
+
+def _working_days_ago(days: int) -> date:
+    """The latest date from which `days` working days have elapsed by today (8 → a yellow card)."""
+    today = day = timezone.localdate()
+    while working_days_between(day, today) < days:
+        day -= timedelta(days=1)
+    return day
 
 
 def exchange_load(*, departments: dict[str, Department], tick: Callable[[int, int], None]) -> int:
@@ -40,7 +48,7 @@ def exchange_load(*, departments: dict[str, Department], tick: Callable[[int, in
     tick(1, len(REQUESTS) + 1)
     for index, (username, codes, purpose, days, age) in enumerate(REQUESTS, start=2):
         request = sharing_request_submit(staff=staff[username], element_codes=codes, purpose=purpose, period_days=days)
-        submitted = timezone.now() - timedelta(days=age)
+        submitted = timezone.now() - timedelta(days=(timezone.localdate() - _working_days_ago(age)).days)
         SharingRequest.objects.filter(pk=request.pk).update(
             submitted_at=submitted, due_on=add_working_days(timezone.localdate(submitted), 10)
         )

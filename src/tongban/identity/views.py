@@ -417,6 +417,24 @@ def backoffice(request: HttpRequest) -> HttpResponse:
                 "text": _("查看各部门申报的数据项：所属部门、共享类型、更新周期、法律依据和敏感级别。"),
             }
         )
+    if staff.has_role(Role.STEWARD) and staff.department:
+        tasks.append(
+            {
+                "title": _("共享审核"),
+                "url": reverse("exchange:worklist"),
+                "text": _(
+                    "审核其他部门的数据共享申请（10 个工作日内答复，红黄牌提醒），管理共享授权，批量导入本部门数据。"
+                ),
+            }
+        )
+    if staff.department:
+        tasks.append(
+            {
+                "title": _("申请数据共享"),
+                "url": reverse("exchange:request_new"),
+                "text": _("向数据所属部门申请有条件共享的数据项，查看本部门的申请和调用计量。"),
+            }
+        )
     if staff.has_role(Role.AUDITOR):
         tasks.append(
             {

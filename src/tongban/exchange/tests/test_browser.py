@@ -48,6 +48,7 @@ def test_steward_approves_a_conditional_request(page, client, live_server):
     summary = page.get_by_role("alert")
     assert "请选择审核结果" in summary.inner_text()
     assert axe_violations(page) == []
+    screenshot(page, "exchange-decide-error")
     page.get_by_label("同意共享").check()
     page.get_by_role("button", name="提交审核结果").click()
 

@@ -1,0 +1,29 @@
+"""The demo city's hub: the steward account sees waiting requests (one on a yellow card) and a grant in force."""
+
+import pytest
+
+from tongban.demo.builder import demo_build
+from tongban.exchange import selectors
+from tongban.identity.models import Staff
+
+SMALL = {"persons": 60, "enterprises": 10}
+
+
+@pytest.fixture
+def built(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return demo_build(seed=7, **SMALL)
+
+
+def test_the_demo_steward_sees_requests_and_a_grant(built, client):
+    assert built.counts["sharing_requests"] == 3
+    steward = Staff.objects.get(user__username="steward")
+    items = selectors.request_worklist(staff=steward)
+    assert [i.request.consumer.name for i in items] == ["示范市民政局", "示范市医疗保障局"]
+    assert items[0].card == "yellow" and items[1].card == ""
+    [grant] = selectors.grant_list(staff=steward)
+    assert grant.status == "active" and grant.grant.element_codes == ["P.MARITAL_STATUS"]
+    client.force_login(steward.user)
+    html = client.get("/backoffice/exchange/").content.decode()
+    assert "黄牌：临近期限" in html and "户籍地址、户号" in html
+    assert "共享审核" in client.get("/backoffice/").content.decode()
