@@ -12,11 +12,26 @@ from tongban.identity.forms import AccessibleForm
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+class _GroupId:
+    """A choice group's own id (its fieldset's), so the error summary links to the group, not to "#"."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_ if index is None else f"{id_}_{index}"
+
+
+class RadioGroup(_GroupId, forms.RadioSelect):
+    pass
+
+
+class CheckboxGroup(_GroupId, forms.CheckboxSelectMultiple):
+    pass
+
+
 class DecisionForm(AccessibleForm):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("approve", _("同意共享")), ("deny", _("不同意"))],
-        widget=forms.RadioSelect,
+        widget=RadioGroup,
         error_messages={"required": "请选择审核结果 / Choose a decision"},
     )
     reason = forms.CharField(
@@ -37,7 +52,7 @@ class RevokeForm(AccessibleForm):
 class RequestForm(AccessibleForm):
     elements = forms.MultipleChoiceField(
         label=_("申请的数据项"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxGroup,
         help_text=_("只列出有条件共享的数据项；一次申请面向一个部门"),
         error_messages={"required": "请至少选择一个数据项 / Choose at least one data element"},
     )

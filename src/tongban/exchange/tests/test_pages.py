@@ -57,6 +57,14 @@ def test_denial_without_reason_shows_the_error_and_keeps_the_choice(client, poli
     assert response.status_code == 302
 
 
+def test_missing_decision_links_the_error_summary_to_the_choice(client, police_steward, pending):
+    client.force_login(police_steward.user)
+    response = client.post(f"/backoffice/exchange/requests/{pending.pk}/", {"reason": "已核实"})
+    html = response.content.decode()
+    assert response.status_code == 422 and 'href="#id_decision"' in html and 'id="id_decision"' in html
+    assert "已核实" in html  # what was typed is kept
+
+
 def test_other_departments_request_is_404_and_citizens_cannot_see_the_worklist(client, pending, civil_clerk):
     client.force_login(civil_clerk.user)  # a reviewer, not a steward
     assert client.get("/backoffice/exchange/").status_code == 404
