@@ -4,6 +4,7 @@ Connectors run in a worker thread with its own database connection, so these tes
 (transaction=True) for that thread to see it.
 """
 
+import json
 import time
 
 import pytest
@@ -85,3 +86,41 @@ def test_fresh_values_are_served_from_the_registry_within_the_ttl(citizen, civil
     assert _pull(citizen, civil, "P.NAME").values["P.NAME"].text == "林晓峰"
     settings.EXCHANGE_CACHE_TTL = {"*": 0}  # no cache: the source is asked and is down
     assert [u.code for u in _pull(citizen, civil, "P.NAME").unavailable] == ["P.NAME"]
+
+
+def test_pull_api_returns_only_the_granted_elements_with_provenance(client, citizen, civil, elements):
+    from tongban.identity.roles import Role
+    from tongban.identity.tests.factories import staff_with_roles
+
+    clerk = staff_with_roles([Role.REVIEWER], department=civil, username="api-clerk", mobile="13700000005")
+    GrantFactory(consumer=civil, owner=elements["address"].owner, element_codes=["P.HUKOU_ADDRESS"])
+    client.force_login(clerk.user)
+    body = {
+        "subject": citizen.id_number,
+        "elements": ["P.NAME", "P.HUKOU_ADDRESS"],
+        "purpose": "低保审核",
+        "case": "C-1",
+    }
+    response = client.post("/api/v1/exchange/pull", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    data = response.json()
+    assert {v["code"]: v["value"] for v in data["values"]} == {"P.NAME": "林晓峰", "P.HUKOU_ADDRESS": "明德区新港路8号"}
+    assert data["values"][0]["source_department"] == "示范市公安局" and data["unavailable"] == []
+    entry = data_use_entries(person=citizen).first()
+    assert entry.actor == f"staff:{clerk.pk}" and entry.data["case"] == "C-1"
+    body["elements"] = ["P.HUKOU_ADDRESS", "P.HOUSEHOLD_NUMBER"]  # one element not granted: nothing is returned
+    response = client.post("/api/v1/exchange/pull", json.dumps(body), content_type="application/json")
+    problem = response.json()
+    assert response.status_code == 403 and "户号" in problem["title_zh"] and problem["reason"] == "no_grant"
+
+
+def test_check_command_names_the_department_whose_connector_fails(civil, settings, capsys):
+    from django.core.management import call_command
+
+    call_command("exchange", "check")
+    assert "OK" in capsys.readouterr().out
+    settings.EXCHANGE_CONNECTORS = {"*": "demo-registry", civil.credit_code: "demo-down"}
+    with pytest.raises(SystemExit):
+        call_command("exchange", "check")
+    out = capsys.readouterr().out
+    assert "示范市民政局" in out and "always unavailable" in out

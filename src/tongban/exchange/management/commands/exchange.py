@@ -35,7 +35,7 @@ class Command(BaseCommand):
         sub.add_parser("check", help="check the connector configured for every department")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout._out, highlight=False)  # type: ignore[attr-defined]
+        console = Console(file=self.stdout._out, highlight=False, soft_wrap=True)  # type: ignore[attr-defined]
         try:
             if options["action"] == "check":
                 self._check(console)
