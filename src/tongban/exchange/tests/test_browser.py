@@ -70,3 +70,26 @@ def test_steward_approves_a_conditional_request(page, client, live_server):
     screenshot(page, "exchange-import-elder")
     page.goto("/backoffice/exchange/")
     screenshot(page, "exchange-worklist-elder")
+
+
+def test_consumer_staff_request_conditional_elements(page, client, live_server):
+    police = DepartmentFactory(name="示范市公安局", name_en="Demo City Public Security Bureau")
+    civil = DepartmentFactory(name="示范市民政局", name_en="Demo City Civil Affairs Bureau")
+    DataElementFactory(code="P.HUKOU_ADDRESS", name="户籍地址", owner=police, sharing_class="conditional")
+    DataElementFactory(code="P.NAME", name="姓名", owner=police, sharing_class="open")
+    clerk = staff_with_roles([Role.REVIEWER], department=civil, username="reviewer-mzj", mobile="13700000002")
+    _login(page, client, live_server, clerk.user)
+
+    page.goto("/backoffice/")
+    page.get_by_role("link", name="申请数据共享").click()
+    page.get_by_role("heading", name="申请数据共享", level=1).wait_for()
+    page.get_by_role("button", name="提交申请").click()
+    assert "请至少选择一个数据项" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "exchange-request-error")
+    page.get_by_label("户籍地址（P.HUKOU_ADDRESS）").check()
+    page.get_by_label("用途").fill("最低生活保障审核")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("共享申请已提交给 示范市公安局").wait_for()
+    assert page.get_by_role("row").filter(has_text="最低生活保障审核").get_by_text("待审核").is_visible()
+    assert axe_violations(page) == []
