@@ -193,3 +193,56 @@ def subject_find(*, identifier: str) -> Person | Enterprise:
     if subject is None:
         raise NotFound("库中没有该主体", "No person or enterprise with this identifier", field="subject")
     return subject
+
+
+@dataclass
+class DepartmentPerformance:
+    """How an owner department serves the hub: reads of its elements and its pending decisions (红黄牌)."""
+
+    department: Department
+    calls: int = 0
+    failures: int = 0
+    denied: int = 0
+    latency_ms: int = 0
+    pending: int = 0
+    yellow: int = 0
+    red: int = 0
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failures / self.calls if self.calls else 0.0
+
+    @property
+    def mean_latency_ms(self) -> int:
+        return round(self.latency_ms / self.calls) if self.calls else 0
+
+
+def department_performance(*, staff: Staff, today: date | None = None) -> list[DepartmentPerformance]:
+    """Per owner department the steward may see (every department for the hub operator)."""
+    if not staff.has_role(Role.STEWARD) or staff.department is None:
+        return []
+    owners = {e.code: e.owner for e in DataElement.objects.select_related("owner")}
+    rows: dict[Any, DepartmentPerformance] = {}
+    everyone = is_hub_operator(staff.department)
+
+    def row(owner: Department) -> DepartmentPerformance | None:
+        if not everyone and owner.pk != staff.department_id:
+            return None
+        return rows.setdefault(owner.pk, DepartmentPerformance(owner))
+
+    for counter in UsageCounter.objects.all():
+        owner = owners.get(counter.element_code)
+        perf = row(owner) if owner else None
+        if perf is not None:
+            perf.calls += counter.calls
+            perf.failures += counter.failures
+            perf.denied += counter.denied
+            perf.latency_ms += counter.total_latency_ms
+    for request in SharingRequest.objects.filter(status=SharingRequest.Status.PENDING).select_related("owner"):
+        perf = row(request.owner)
+        if perf is not None:
+            perf.pending += 1
+            _, card = card_for(request, today)
+            perf.yellow += card == "yellow"
+            perf.red += card == "red"
+    return sorted(rows.values(), key=lambda p: (-p.red, -p.yellow, p.department.name))

@@ -46,6 +46,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context = {
         "items": items,
         "decided": list(selectors.request_decided_list(staff=staff)),
+        "performance": selectors.department_performance(staff=staff),
         "red": sum(1 for i in items if i.card == "red"),
         "yellow": sum(1 for i in items if i.card == "yellow"),
         "breadcrumbs": _crumbs((_("共享审核"), "")),

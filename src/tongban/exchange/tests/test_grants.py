@@ -145,3 +145,20 @@ def test_yellow_card_at_eighty_percent_and_red_when_overdue(civil_clerk, police_
     assert selectors.card_for(request, add_working_days(submitted, 7))[1] == ""
     assert selectors.card_for(request, request.due_on)[1] == "yellow"  # the due day itself is not late
     assert selectors.card_for(request, request.due_on + dt.timedelta(days=1))[1] == "red"
+
+
+def test_department_performance_counts_reads_and_cards(civil_clerk, police_steward, elements, police):
+    from tongban.exchange.models import UsageCounter
+
+    UsageCounter.objects.create(
+        consumer=civil_clerk.department, element_code="P.NAME", calls=10, failures=1, denied=2, total_latency_ms=500
+    )
+    late = services.sharing_request_submit(
+        staff=civil_clerk, element_codes=["P.HUKOU_ADDRESS"], purpose="低保审核", period_days=30
+    )
+    SharingRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    [perf] = selectors.department_performance(staff=police_steward)
+    assert perf.department == police and (perf.calls, perf.failures, perf.denied) == (10, 1, 2)
+    assert perf.failure_rate == 0.1 and perf.mean_latency_ms == 50 and (perf.pending, perf.red) == (1, 1)
+    outsider = staff_with_roles([Role.STEWARD], department=DepartmentFactory(), username="o2", mobile="13700000008")
+    assert [p.calls for p in selectors.department_performance(staff=outsider)] == []
