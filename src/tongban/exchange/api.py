@@ -10,7 +10,7 @@ from ninja.security import django_auth
 
 from tongban.core.errors import PermissionDenied
 from tongban.core.problems import problem_openapi
-from tongban.exchange import selectors, services
+from tongban.exchange import services
 from tongban.identity import selectors as identity
 
 router = Router(tags=["exchange"])
@@ -65,9 +65,8 @@ def pull(request: HttpRequest, payload: PullIn) -> PullOut:
     staff = identity.staff_for_user(user=request.user)  # type: ignore[arg-type]
     if staff is None or staff.department is None or not staff.active:
         raise PermissionDenied("只有部门工作人员可以调用共享数据", "Only department staff can pull shared data")
-    subject = selectors.subject_find(identifier=payload.subject)
     result = services.exchange_pull(
-        subject=subject,
+        subject=payload.subject,
         element_codes=payload.elements,
         consumer=staff.department,
         purpose=payload.purpose,

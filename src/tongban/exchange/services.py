@@ -28,7 +28,7 @@ from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, P
 from tongban.exchange import imports
 from tongban.exchange.connectors import Connector, FetchedValue, connector_for
 from tongban.exchange.models import Grant, HubOperator, SharingRequest, UsageCounter
-from tongban.exchange.selectors import can_decide, grant_check, request_get_for_decider
+from tongban.exchange.selectors import can_decide, grant_check, request_get_for_decider, subject_find
 from tongban.identity.models import Department, Enterprise, Person, Staff
 from tongban.registry import selectors as registry
 from tongban.registry.models import DataElement, SharingClass, SubjectKind
@@ -253,7 +253,7 @@ def _record_fetched(subject: Subject, by_code: dict[str, DataElement], fetched: 
 
 def exchange_pull(
     *,
-    subject: Subject,
+    subject: Subject | str,
     element_codes: list[str],
     consumer: Department,
     purpose: str,
@@ -266,6 +266,15 @@ def exchange_pull(
     if not purpose:
         raise InvalidInput("请说明用途", "State the purpose of the read", field="purpose")
     elements = _elements(element_codes)
+    started = time.monotonic()
+    try:
+        grant_check(consumer=consumer, elements=elements)
+    except PermissionDenied:
+        _meter(consumer, {e.code: "denied" for e in elements}, 0)
+        raise
+    # Only now look the subject up: a consumer without a grant learns nothing about which subjects exist.
+    if isinstance(subject, str):
+        subject = subject_find(identifier=subject)
     kind = SubjectKind.PERSON if isinstance(subject, Person) else SubjectKind.ENTERPRISE
     wrong = [e.code for e in elements if e.subject_kind != kind]
     if wrong:
@@ -273,12 +282,6 @@ def exchange_pull(
             f"数据项 {'、'.join(wrong)} 不适用于该主体", f"Elements {', '.join(wrong)} do not apply to this subject",
             field="element_codes",
         )  # fmt: skip
-    started = time.monotonic()
-    try:
-        grant_check(consumer=consumer, elements=elements)
-    except PermissionDenied:
-        _meter(consumer, {e.code: "denied" for e in elements}, 0)
-        raise
     by_code = {e.code: e for e in elements}
     result = PullResult()
     failed: dict[str, tuple[str, str]] = {}
