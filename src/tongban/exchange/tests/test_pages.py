@@ -136,3 +136,15 @@ def test_pull_api_returns_granted_values_and_403_problem_without_grant(client, c
 def test_pull_api_needs_a_login(client):
     response = client.post("/api/v1/exchange/pull", "{}", content_type="application/json")
     assert response.status_code == 401
+
+
+def test_pages_read_in_english(client, police_steward, pending, civil_clerk):
+    client.force_login(police_steward.user)
+    html = client.get("/backoffice/exchange/?lang=en").content.decode()
+    assert "Sharing requests" in html and "Requesting department" in html and "Decide" in html
+    html = client.get(f"/backoffice/exchange/requests/{pending.pk}/?lang=en").content.decode()
+    assert "Decide a sharing request" in html and "Approve sharing" in html
+    for url in ("/backoffice/exchange/grants/?lang=en", "/backoffice/exchange/import/?lang=en"):
+        assert client.get(url).status_code == 200
+    client.force_login(civil_clerk.user)
+    assert "Request shared data" in client.get("/backoffice/exchange/request/?lang=en").content.decode()
