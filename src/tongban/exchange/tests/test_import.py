@@ -4,6 +4,8 @@ import json
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tongban.core.errors import InvalidInput
 from tongban.exchange.services import exchange_import
@@ -109,3 +111,20 @@ def test_command_imports_and_lists_rejected_rows(police, people, tmp_path, capsy
     assert exit_info.value.code == 3  # some rows were rejected
     out = capsys.readouterr().out
     assert "3/6" in out and "校验位" in out and "重复" in out  # the bad date is not imported, so not checked
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.text(max_size=30), min_size=1, max_size=4))
+def test_any_cell_text_is_imported_or_rejected_with_a_reason_never_a_crash(police, people, cells):
+    a = people[0]
+    rows = "".join(f'{a.id_number},"{c.replace(chr(34), "")}",2024-05-01\n' for c in cells)
+    try:
+        report = exchange_import(
+            file=("id_number,P.HUKOU_ADDRESS,P.MOVED_IN\n" + rows).encode(), name="f.csv", source_department=police,
+            actor="t",
+        )  # fmt: skip
+    except InvalidInput as exc:  # a file-level problem, said in both languages
+        assert exc.message_zh and exc.message_en
+        return
+    assert report.rows_ok + len(report.rejected) == report.rows_total
+    assert all(r.reason_zh and r.reason_en for r in report.rejected)
