@@ -164,6 +164,7 @@ ACTION_LABELS = {
     "enterprise_profile.view": gettext_lazy("查看一企一档"),
     "person.viewed": gettext_lazy("查看个人信息"),
     "data.shared": gettext_lazy("共享调用"),
+    "data.read": gettext_lazy("共享调用"),
     "verify.answered": gettext_lazy("核验（可用不可见）"),
 }
 

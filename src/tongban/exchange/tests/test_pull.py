@@ -44,6 +44,7 @@ def test_granted_pull_returns_values_with_provenance_meters_and_audits(citizen, 
     assert entries[-1].data["purpose"] == "低保审核" and entries[-1].data["case"] == "MZ-2026-001"
     uses = registry.data_uses_describe(person=citizen, entries=entries)
     assert uses[-1].elements == ["姓名", "户籍地址"] and uses[-1].department == civil.name
+    assert uses[-1].action_label == "共享调用"
 
 
 def test_pull_without_grant_is_refused_metered_as_denied_and_not_audited(citizen, civil, elements):
