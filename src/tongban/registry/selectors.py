@@ -165,6 +165,12 @@ ACTION_LABELS = {
     "person.viewed": gettext_lazy("查看个人信息"),
     "data.shared": gettext_lazy("共享调用"),
     "data.read": gettext_lazy("共享调用"),
+    "login.success": gettext_lazy("登录"),
+    "account.registered": gettext_lazy("注册账号"),
+    "realname.verified_l2": gettext_lazy("实名核验（L2）"),
+    "realname.verified_l3": gettext_lazy("人脸核验（L3）"),
+    "delegation.granted": gettext_lazy("授权代办"),
+    "delegation.revoked": gettext_lazy("撤销代办授权"),
     "verify.answered": gettext_lazy("核验（可用不可见）"),
 }
 
@@ -203,7 +209,8 @@ def data_uses_describe(*, person: Person, entries: Iterable[AuditEntry]) -> list
     uses = []
     for entry in entries:
         kind, _, ident = entry.actor.partition(":")
-        by_self = kind == "person" and ident == str(person.pk)
+        # Acts of the person's own login (actor "user:<id>") are theirs too.
+        by_self = (kind == "person" and ident == str(person.pk)) or (kind == "user" and ident == str(person.user_id))
         department = str(entry.data.get("department", "") or "")
         if by_self:
             who = gettext("本人")

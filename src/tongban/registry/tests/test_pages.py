@@ -139,3 +139,11 @@ def test_the_stewards_workbench_and_the_enterprise_page_link_here(client, police
     )
     nav = client.get("/account/").content.decode()
     assert 'href="/account/profile/"' in nav and 'href="/account/data-uses/"' in nav
+
+
+def test_the_persons_own_logins_read_as_their_own_acts_not_as_an_account_id(client, citizen):
+    audit_record(action="login.success", actor=f"user:{citizen.user.pk}", subject=citizen.id_number)
+    client.force_login(citizen.user)
+    html = client.get("/account/data-uses/").content.decode()
+    assert "本人" in html and "登录" in html
+    assert str(citizen.user.pk) not in html and "login.success" not in html
