@@ -61,7 +61,7 @@ def _log_in(page: Page, username: str) -> None:
 
 def _shoot(page: Page, path: str, name: str) -> None:
     for elder in (False, True):
-        page.context.add_cookies([{"name": "tongban_elder", "value": "1" if elder else "0", "url": page.url or BASE}])
+        page.context.add_cookies([{"name": "tongban_elder", "value": "1" if elder else "0", "url": BASE}])
         page.goto(path)
         page.screenshot(path=str(OUT / f"{name}{'-elder' if elder else ''}.png"), full_page=True)
         print(f"  {name}{'-elder' if elder else ''}.png  {path}")
