@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -10,7 +11,7 @@ from ninja.security import django_auth
 
 from tongban.core.errors import PermissionDenied
 from tongban.core.problems import problem_openapi
-from tongban.exchange import services
+from tongban.exchange import services, verify
 from tongban.identity import selectors as identity
 
 router = Router(tags=["exchange"])
@@ -93,3 +94,48 @@ def pull(request: HttpRequest, payload: PullIn) -> PullOut:
             for u in result.unavailable
         ],
     )
+
+
+class VerifyIn(Schema):
+    subject: str  # ID number or unified social credit code
+    predicate: str  # a registered predicate code, e.g. age_at_least
+    params: dict[str, Any] = {}
+    purpose: str
+    case: str
+
+
+class VerifyOut(Schema):
+    result: Literal["true", "false", "undetermined"]
+    evidence_id: int
+    as_of: datetime | None
+
+
+@router.post(
+    "/verify",
+    response=VerifyOut,
+    auth=django_auth,
+    summary="核验（可用不可见）Verify a predicate about a subject without revealing the value",
+    openapi_extra={
+        "responses": {
+            "400": problem_openapi("核验条件未登记或参数有误 Unregistered or malformed predicate or parameters"),
+            "401": problem_openapi("请先登录 Authentication required"),
+            "403": problem_openapi("无共享授权、授权过期或已撤销 No, expired or revoked grant"),
+            "422": problem_openapi("请求参数有误 Invalid input"),
+            "429": problem_openapi("调用过于频繁或今日配额已用完 Rate limited or daily quota used up"),
+        }
+    },
+)
+def verify_predicate(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
+    staff = identity.staff_for_user(user=request.user)  # type: ignore[arg-type]
+    if staff is None or staff.department is None or not staff.active:
+        raise PermissionDenied("只有部门工作人员可以核验", "Only department staff can verify")
+    answer = verify.verify_answer(
+        consumer=staff.department,
+        subject=payload.subject,
+        predicate_code=payload.predicate,
+        params=payload.params,
+        purpose=payload.purpose,
+        case=payload.case,
+        actor=f"staff:{staff.pk}",
+    )
+    return VerifyOut(result=answer.result, evidence_id=answer.evidence_id, as_of=answer.as_of)  # type: ignore[arg-type]

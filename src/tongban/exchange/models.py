@@ -81,3 +81,45 @@ class UsageCounter(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["consumer", "element_code"], name="uniq_usage_counter")]
+
+
+class Predicate(BaseModel):
+    """A yes/no question the hub answers about a subject without revealing the value (可用不可见, issue 4 part 6).
+
+    Declared as data: the element it reads, one operator from a fixed set (tongban.exchange.verify), the
+    parameters a caller must give (`param_schema`: name → {"type", "min", "max", "pattern", "label"}) and
+    parameters fixed by the declaration (`fixed_params`, e.g. the marital status code for "married")."""
+
+    class Operator(models.TextChoices):
+        AGE_AT_LEAST = "age_at_least", pgettext_lazy("predicate operator", "年龄不小于")
+        EQUALS = "equals", pgettext_lazy("predicate operator", "等于")
+        IN_REGION = "in_region", pgettext_lazy("predicate operator", "属于行政区划")
+        AT_LEAST = "at_least", pgettext_lazy("predicate operator", "不小于")
+        AT_MOST = "at_most", pgettext_lazy("predicate operator", "不大于")
+        IS_TRUE = "is_true", pgettext_lazy("predicate operator", "为是")
+
+    code = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=200, blank=True)
+    element_code = models.CharField(max_length=60)
+    operator = models.CharField(max_length=20, choices=Operator.choices)
+    param_schema = models.JSONField(default=dict, blank=True)
+    fixed_params = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class VerifyQuotaUse(BaseModel):
+    """Verify answers a consumer department received on one day, counted against its daily quota."""
+
+    consumer = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consumer", "day"], name="uniq_verify_quota_day")]

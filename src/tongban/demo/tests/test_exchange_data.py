@@ -27,3 +27,26 @@ def test_the_demo_steward_sees_requests_and_a_grant(built, client):
     html = client.get("/backoffice/exchange/").content.decode()
     assert "黄牌：临近期限" in html and "户籍地址、户号" in html
     assert "共享审核" in client.get("/backoffice/").content.decode()
+
+
+def test_the_demo_city_answers_its_declared_predicates(built):
+    from django.core.cache import cache
+
+    from tongban.exchange.models import Predicate
+    from tongban.exchange.verify import verify_answer
+    from tongban.registry.models import ElementValue
+
+    cache.clear()
+    assert Predicate.objects.count() == 7
+    rsj = Staff.objects.get(user__username="reviewer-rsj").department
+    value = ElementValue.objects.filter(element__code="P.RECEIVES_PENSION", current=True).select_related("person")[0]
+    answer = verify_answer(
+        consumer=rsj, subject=value.person.id_number, predicate_code="receives_pension", params={},
+        purpose="养老待遇资格认证", case="RS-2026-0001", actor="system:test",
+    )  # fmt: skip
+    assert answer.result == ("true" if value.value == "true" else "false")
+    adult = verify_answer(
+        consumer=rsj, subject=value.person.id_number, predicate_code="age_at_least", params={"n": 0},
+        purpose="退休申请", case="RS-2026-0002", actor="system:test",
+    )  # fmt: skip
+    assert adult.result == "true"

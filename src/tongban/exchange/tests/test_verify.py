@@ -1,0 +1,244 @@
+"""Verify-not-reveal (可用不可见): POST /api/v1/verify answers true / false / undetermined, never the value."""
+
+import json
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from tongban.exchange.models import Predicate, VerifyQuotaUse
+from tongban.exchange.tests.conftest import at
+from tongban.exchange.tests.factories import GrantFactory
+from tongban.exchange.verify import predicate_declare
+from tongban.identity.tests.factories import EnterpriseFactory, PersonFactory, make_id_number
+from tongban.registry.selectors import data_use_entries, data_uses_describe
+from tongban.registry.services import value_record
+from tongban.registry.tests.factories import DataElementFactory
+
+URL = "/api/v1/verify"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def verify_elements(police, civil, elements):
+    return {
+        "birth": DataElementFactory(code="P.BIRTH_DATE", name="出生日期", value_type="date", owner=police),
+        "region": DataElementFactory(code="P.HUKOU_REGION", name="户籍所在区", value_type="code", owner=police,
+                                     choices={"990102": "明德区", "990103": "清源区"}),
+        "marital": DataElementFactory(code="P.MARITAL_STATUS", name="婚姻状况", value_type="code", owner=civil,
+                                      sharing_class="conditional", choices={"10": "未婚", "20": "已婚"}),
+        "status": DataElementFactory(code="E.STATUS", name="登记状态", value_type="code", owner=police,
+                                     subject_kind="enterprise", choices={"1": "存续", "2": "吊销"}),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def predicates(verify_elements):
+    predicate_declare(
+        code="age_at_least",
+        name="年满N周岁",
+        name_en="Aged at least N",
+        element_code="P.BIRTH_DATE",
+        operator="age_at_least",
+        param_schema={"n": {"type": "integer", "min": 0, "max": 150}},
+    )
+    predicate_declare(
+        code="hukou_in_region",
+        name="户籍在区划内",
+        name_en="Hukou in region",
+        element_code="P.HUKOU_REGION",
+        operator="in_region",
+        param_schema={"region": {"type": "text", "pattern": r"\d{2,6}"}},
+    )
+    predicate_declare(
+        code="married",
+        name="已婚",
+        name_en="Married",
+        element_code="P.MARITAL_STATUS",
+        operator="equals",
+        fixed_params={"value": "20"},
+    )
+    predicate_declare(
+        code="enterprise_in_good_standing",
+        name="存续",
+        name_en="In good standing",
+        element_code="E.STATUS",
+        operator="equals",
+        fixed_params={"value": "1"},
+    )
+    return {p.code: p for p in Predicate.objects.all()}  # fmt: skip
+
+
+@pytest.fixture
+def resident(police, civil, verify_elements):
+    person = PersonFactory(name="王秀英", id_number=make_id_number(born=date(1961, 3, 14)))
+    for key, value, source in (("birth", "1961-03-14", police), ("region", "990102", police), ("marital", "20", civil)):
+        value_record(subject=person, element=verify_elements[key], value=value, source_department=source,
+                     source_record_id="R-1", as_of=at(2024))  # fmt: skip
+    return person
+
+
+@pytest.fixture
+def clerk_client(client, civil_clerk):
+    client.force_login(civil_clerk.user)
+    return client
+
+
+@pytest.fixture
+def police_client(client, police_steward):
+    client.force_login(police_steward.user)
+    return client
+
+
+def _verify(client, subject, predicate, params=None, purpose="养老待遇资格认证", case="MZ-2026-0042"):
+    body = {"subject": subject, "predicate": predicate, "params": params or {}, "purpose": purpose, "case": case}
+    return client.post(URL, json.dumps(body), content_type="application/json")
+
+
+def test_true_false_and_undetermined_without_the_value(clerk_client, resident, predicates):
+    yes = _verify(clerk_client, resident.id_number, "age_at_least", {"n": 60})
+    assert yes.status_code == 200, yes.content
+    assert yes.json()["result"] == "true" and yes.json()["as_of"].startswith("2024-01-01")
+    assert isinstance(yes.json()["evidence_id"], int)
+    assert _verify(clerk_client, resident.id_number, "age_at_least", {"n": 70}).json()["result"] == "false"
+    assert _verify(clerk_client, resident.id_number, "hukou_in_region", {"region": "9901"}).json()["result"] == "true"
+    assert _verify(clerk_client, resident.id_number, "hukou_in_region", {"region": "990103"}).json()["result"] == (
+        "false"
+    )
+    married = _verify(clerk_client, resident.id_number, "married")  # civil affairs reads its own element
+    assert married.json()["result"] == "true"
+    for response in (yes, married):
+        body = response.content.decode()
+        assert set(response.json()) == {"result", "evidence_id", "as_of"}
+        assert "1961-03-14" not in body and "1961" not in body and "990102" not in body and "已婚" not in body
+
+
+def test_an_element_not_held_is_undetermined(clerk_client, police, verify_elements, predicates):
+    person = PersonFactory(name="没有出生日期")
+    answer = _verify(clerk_client, person.id_number, "age_at_least", {"n": 18})
+    assert answer.status_code == 200 and answer.json()["result"] == "undetermined" and answer.json()["as_of"] is None
+
+
+def test_an_unknown_subject_answers_exactly_like_an_undetermined_one(clerk_client, police, verify_elements, predicates):
+    known = PersonFactory(name="无数据")
+    a = _verify(clerk_client, known.id_number, "age_at_least", {"n": 18})
+    b = _verify(clerk_client, make_id_number(), "age_at_least", {"n": 18})
+    assert a.status_code == b.status_code == 200
+    assert a["Content-Type"] == b["Content-Type"]
+    ja, jb = a.json(), b.json()
+    assert ja.keys() == jb.keys() and ja["result"] == jb["result"] == "undetermined"
+    assert ja["as_of"] is jb["as_of"] is None and jb["evidence_id"] == ja["evidence_id"] + 1
+
+
+def test_enterprise_in_good_standing(police_client, police, verify_elements, predicates):
+    firm = EnterpriseFactory()
+    value_record(subject=firm, element=verify_elements["status"], value="2", source_department=police,
+                 source_record_id="SC-1", as_of=at(2025))  # fmt: skip
+    answer = _verify(police_client, firm.credit_code, "enterprise_in_good_standing")
+    assert answer.json()["result"] == "false" and "吊销" not in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("predicate", "params", "field"),
+    [
+        ("net_worth_at_least", {}, "predicate"),
+        ("", {}, "predicate"),
+        ("age_at_least", {}, "params"),
+        ("age_at_least", {"n": "sixty"}, "params"),
+        ("age_at_least", {"n": -1}, "params"),
+        ("age_at_least", {"n": 1.5}, "params"),
+        ("age_at_least", {"n": True}, "params"),
+        ("age_at_least", {"n": 60, "m": 1}, "params"),
+        ("hukou_in_region", {"region": "明德区"}, "params"),
+        ("hukou_in_region", {"region": ["9901"]}, "params"),
+    ],
+)
+def test_unregistered_or_malformed_predicate_is_400_problem_json(
+    clerk_client, resident, predicates, predicate, params, field
+):
+    response = _verify(clerk_client, resident.id_number, predicate, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "invalid_predicate" and problem["field"] == field
+    assert problem["title_zh"] and problem["title_en"]
+
+
+def test_purpose_and_case_are_required(clerk_client, resident, predicates):
+    assert _verify(clerk_client, resident.id_number, "married", purpose=" ").json()["field"] == "purpose"
+    assert _verify(clerk_client, resident.id_number, "married", case="").json()["field"] == "case"
+    missing = clerk_client.post(URL, json.dumps({"subject": resident.id_number, "predicate": "married"}),
+                                content_type="application/json")  # fmt: skip
+    assert missing.status_code == 422 and missing["Content-Type"] == "application/problem+json"
+
+
+def test_a_conditional_element_needs_a_grant(police_client, police, civil, resident, predicates):
+    refused = _verify(police_client, resident.id_number, "married")
+    assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["reason"] == "no_grant" and "婚姻状况" in refused.json()["title_zh"]
+    assert not VerifyQuotaUse.objects.exists()  # a refusal uses no quota
+    GrantFactory(consumer=police, owner=civil, element_codes=["P.MARITAL_STATUS"])
+    assert _verify(police_client, resident.id_number, "married").json()["result"] == "true"
+
+
+def test_anonymous_and_citizens_are_refused(client, resident, predicates):
+    assert _verify(client, resident.id_number, "married").status_code == 401
+
+
+def test_enumeration_is_rate_limited_long_before_a_thousand_and_reveals_nothing(
+    clerk_client, police, verify_elements, predicates
+):
+    answers = []
+    for _ in range(1000):
+        response = _verify(clerk_client, make_id_number(), "age_at_least", {"n": 18})
+        if response.status_code == 429:
+            break
+        answers.append(response)
+    assert len(answers) < 200  # limited long before the end
+    assert response.status_code == 429 and response["Content-Type"] == "application/problem+json"
+    assert all(a.status_code == 200 and a.json()["result"] == "undetermined" and a.json()["as_of"] is None
+               for a in answers)  # fmt: skip
+    assert {tuple(sorted(a.json())) for a in answers} == {("as_of", "evidence_id", "result")}
+
+
+def test_one_subject_is_rate_limited_per_consumer(clerk_client, resident, predicates, settings):
+    settings.EXCHANGE_VERIFY_RATE = {"subject": (3, 60)}
+    results = [_verify(clerk_client, resident.id_number, "age_at_least", {"n": n}).status_code for n in range(5)]
+    assert results == [200, 200, 200, 429, 429]
+
+
+def test_daily_quota_is_counted_and_answers_429_when_used_up(clerk_client, civil, resident, predicates, settings):
+    settings.EXCHANGE_VERIFY_QUOTA = {"*": 2}
+    assert _verify(clerk_client, resident.id_number, "married").status_code == 200
+    assert _verify(clerk_client, resident.id_number, "age_at_least", {"n": 1}).status_code == 200
+    over = _verify(clerk_client, resident.id_number, "age_at_least", {"n": 2})
+    assert over.status_code == 429 and over.json()["reason"] == "quota" and over["Retry-After"]
+    assert VerifyQuotaUse.objects.get(consumer=civil).count == 2
+
+
+def test_every_answer_is_audited_for_the_subject(clerk_client, civil, resident, predicates):
+    answer = _verify(clerk_client, resident.id_number, "age_at_least", {"n": 60}).json()
+    [entry] = list(data_use_entries(person=resident))
+    assert entry.action == "verify.answered" and entry.seq == answer["evidence_id"]
+    assert entry.data["predicate"] == "age_at_least" and entry.data["result"] == "true"
+    assert entry.data["purpose"] == "养老待遇资格认证" and entry.data["case"] == "MZ-2026-0042"
+    assert resident.id_number not in json.dumps(entry.data, ensure_ascii=False)
+    [use] = data_uses_describe(person=resident, entries=[entry])
+    assert use.action_label == "核验（可用不可见）" and use.elements == ["出生日期"] and use.department == civil.name
+
+
+def test_declaring_checks_the_operator_against_the_element(verify_elements):
+    from tongban.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        predicate_declare(code="x", name="x", name_en="x", element_code="P.BIRTH_DATE", operator="is_true")
+    with pytest.raises(InvalidInput):
+        predicate_declare(code="x", name="x", name_en="x", element_code="P.NOPE", operator="is_true")
+    with pytest.raises(InvalidInput):
+        predicate_declare(code="x", name="x", name_en="x", element_code="P.BIRTH_DATE", operator="age_at_least")

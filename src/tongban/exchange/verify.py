@@ -1,0 +1,303 @@
+"""Verify-not-reveal (可用不可见, issue 4 part 6): a consumer asks a declared yes/no question about a subject
+and gets true / false / undetermined, an evidence id and an as-of time — never the value.
+
+Predicates are rows (`Predicate`), not code: an element, one operator from `OPERATORS` and a parameter
+schema. Reading the element follows the hub's grant rules (`selectors.grant_check`). Enumeration is held
+back by rate limits per consumer and per consumer+subject, and a daily quota per consumer; an unknown
+subject answers exactly like a known subject whose fact is not held ("undetermined").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tongban.core.audit import audit_record
+from tongban.core.errors import DomainError, InvalidInput, RateLimited
+from tongban.core.ratelimit import rate_limit_hit
+from tongban.exchange.models import Predicate, VerifyQuotaUse
+from tongban.exchange.selectors import grant_check
+from tongban.identity.models import Department, Enterprise, Person
+from tongban.registry import selectors as registry
+from tongban.registry.models import DataElement, SubjectKind, ValueType
+
+OPERATORS = {o.value for o in Predicate.Operator}
+PARAM_TYPES = {"integer", "decimal", "text"}
+# Which element types an operator can read.
+OPERATOR_TYPES: dict[str, set[str]] = {
+    "age_at_least": {ValueType.DATE},
+    "equals": {ValueType.TEXT, ValueType.CODE, ValueType.INTEGER, ValueType.BOOLEAN},
+    "in_region": {ValueType.TEXT, ValueType.CODE},
+    "at_least": {ValueType.INTEGER, ValueType.DECIMAL},
+    "at_most": {ValueType.INTEGER, ValueType.DECIMAL},
+    "is_true": {ValueType.BOOLEAN},
+}
+# The parameter each operator compares with (given by the caller or fixed by the declaration).
+OPERATOR_PARAM = {"age_at_least": "n", "equals": "value", "in_region": "region", "at_least": "threshold",
+                  "at_most": "threshold", "is_true": ""}  # fmt: skip
+DEFAULT_QUOTA = 10_000  # answers per consumer department per day
+DEFAULT_RATE = {"consumer": (120, 60), "subject": (5, 60)}  # (requests, seconds)
+MAX_SUBJECT = 40
+
+
+class PredicateInvalid(DomainError):
+    """Unregistered or malformed predicate, or parameters that do not fit its schema: 400."""
+
+    code = "invalid_predicate"
+    status = 400
+    default_zh = "核验条件无效"
+    default_en = "The predicate is not valid"
+
+
+# --- Declaring predicates --------------------------------------------------------------------------
+
+
+def _check_schema(schema: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(schema, dict):
+        raise InvalidInput("参数定义应为对象", "The parameter schema must be an object", field="param_schema")
+    for name, spec in schema.items():
+        if not isinstance(spec, dict) or spec.get("type") not in PARAM_TYPES:
+            raise InvalidInput(
+                f"参数 {name} 的类型应为 {'、'.join(sorted(PARAM_TYPES))} 之一",
+                f"Parameter {name} must have a type among {', '.join(sorted(PARAM_TYPES))}",
+                field="param_schema",
+            )
+    return schema
+
+
+@transaction.atomic
+def predicate_declare(
+    *,
+    code: str,
+    name: str,
+    name_en: str,
+    element_code: str,
+    operator: str,
+    param_schema: dict[str, dict[str, Any]] | None = None,
+    fixed_params: dict[str, Any] | None = None,
+    actor: str = "system",
+) -> Predicate:
+    """Declare (or re-declare) a predicate; the element must exist and the operator must fit its type."""
+    if operator not in OPERATORS:
+        raise InvalidInput(f"未知的运算“{operator}”", f"Unknown operator “{operator}”", field="operator")
+    element = DataElement.objects.filter(code=element_code).first()
+    if element is None:
+        raise InvalidInput(f"未知的数据项：{element_code}", f"Unknown data element: {element_code}", field="element")
+    if element.value_type not in OPERATOR_TYPES[operator]:
+        raise InvalidInput(
+            f"运算“{operator}”不适用于{element.get_value_type_display()}类型的数据项",
+            f"Operator “{operator}” does not apply to a {element.value_type} element",
+            field="operator",
+        )
+    schema, fixed = _check_schema(param_schema or {}), dict(fixed_params or {})
+    wanted = OPERATOR_PARAM[operator]
+    if wanted and wanted not in schema and wanted not in fixed:
+        raise InvalidInput(
+            f"运算“{operator}”需要参数 {wanted}", f"Operator “{operator}” needs the parameter {wanted}",
+            field="param_schema",
+        )  # fmt: skip
+    predicate, _ = Predicate.objects.update_or_create(
+        code=code.strip(),
+        defaults={"name": name, "name_en": name_en, "element_code": element_code, "operator": operator,
+                  "param_schema": schema, "fixed_params": fixed, "active": True},
+    )  # fmt: skip
+    audit_record(action="exchange.predicate_declared", actor=actor, object_type="predicate",
+                 object_id=str(predicate.pk), data={"code": predicate.code, "element": element_code,
+                                                    "operator": operator})  # fmt: skip
+    return predicate
+
+
+# --- Answering -------------------------------------------------------------------------------------
+
+
+def _param(name: str, spec: dict[str, Any], raw: Any) -> Any:
+    kind = spec["type"]
+    label = spec.get("label", name)
+    bad = PredicateInvalid(f"参数 {label} 的值无效", f"The value of parameter {name} is not valid", field="params")
+    if isinstance(raw, bool) or raw is None:
+        raise bad
+    if kind == "integer":
+        if isinstance(raw, float) or not isinstance(raw, int | str):
+            raise bad
+        try:
+            value: Any = int(str(raw).strip())
+        except ValueError:
+            raise bad from None
+    elif kind == "decimal":
+        if not isinstance(raw, int | float | str):
+            raise bad
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise bad from None
+        if not value.is_finite():
+            raise bad
+    else:
+        if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
+            raise bad
+        value = raw.strip()
+        if spec.get("pattern") and not re.fullmatch(spec["pattern"], value):
+            raise bad
+    if kind in ("integer", "decimal"):
+        if "min" in spec and value < Decimal(str(spec["min"])):
+            raise PredicateInvalid(
+                f"参数 {label} 不能小于 {spec['min']}", f"Parameter {name} must be at least {spec['min']}",
+                field="params",
+            )  # fmt: skip
+        if "max" in spec and value > Decimal(str(spec["max"])):
+            raise PredicateInvalid(
+                f"参数 {label} 不能大于 {spec['max']}", f"Parameter {name} must be at most {spec['max']}",
+                field="params",
+            )  # fmt: skip
+    return value
+
+
+def predicate_params(*, code: str, params: Any) -> tuple[Predicate, dict[str, Any]]:
+    """The active predicate named and its checked parameters (caller's and fixed), or PredicateInvalid."""
+    predicate = Predicate.objects.filter(code=(code or "").strip(), active=True).first() if code else None
+    if predicate is None:
+        raise PredicateInvalid(f"未登记的核验条件：{code}", f"Unregistered predicate: {code}", field="predicate")
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise PredicateInvalid("参数应为对象", "The parameters must be an object", field="params")
+    schema: dict[str, dict[str, Any]] = predicate.param_schema
+    unknown = sorted(set(params) - set(schema))
+    if unknown:
+        raise PredicateInvalid(
+            f"核验条件 {predicate.code} 没有参数：{'、'.join(unknown)}",
+            f"Predicate {predicate.code} has no parameter: {', '.join(unknown)}", field="params",
+        )  # fmt: skip
+    missing = sorted(set(schema) - set(params))
+    if missing:
+        raise PredicateInvalid(
+            f"请提供参数：{'、'.join(missing)}", f"Give the parameters: {', '.join(missing)}", field="params"
+        )
+    checked = {name: _param(name, spec, params[name]) for name, spec in schema.items()}
+    return predicate, {**predicate.fixed_params, **checked}
+
+
+def _years_between(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def predicate_evaluate(*, operator: str, value_type: str, text: str, params: dict[str, Any]) -> bool | None:
+    """True or False for a held value; None when the value cannot be read for this operator."""
+    try:
+        if operator == "age_at_least":
+            return _years_between(date.fromisoformat(text), timezone.localdate()) >= int(params["n"])
+        if operator == "equals":
+            expected = params["value"]
+            if value_type == ValueType.BOOLEAN:
+                return text == ("true" if str(expected).lower() in ("true", "1", "是", "yes") else "false")
+            return text == str(expected)
+        if operator == "in_region":
+            return text.startswith(str(params["region"]))
+        if operator in ("at_least", "at_most"):
+            number, threshold = Decimal(text), Decimal(str(params["threshold"]))
+            return number >= threshold if operator == "at_least" else number <= threshold
+        if operator == "is_true":
+            return text == "true"
+    except (ValueError, InvalidOperation, KeyError):
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class VerifyAnswer:
+    result: str  # "true" | "false" | "undetermined"
+    evidence_id: int  # the audit entry's seq
+    as_of: datetime | None
+
+
+def _quota(consumer: Department) -> int:
+    table: dict[str, int] = getattr(settings, "EXCHANGE_VERIFY_QUOTA", {})
+    return int(table.get(consumer.credit_code, table.get("*", DEFAULT_QUOTA)))
+
+
+@transaction.atomic
+def _quota_take(consumer: Department) -> None:
+    """Count one answer against today's quota; RateLimited (429) once it is used up."""
+    today = timezone.localdate()
+    use, _ = VerifyQuotaUse.objects.select_for_update().get_or_create(consumer=consumer, day=today)
+    if use.count >= _quota(consumer):
+        raise RateLimited(
+            f"本部门今日核验次数已用完（{_quota(consumer)} 次）",
+            f"Your department has used today's verify quota ({_quota(consumer)})",
+            retry_after=86400 - int(timezone.localtime().timestamp()) % 86400, reason="quota",
+        )  # fmt: skip
+    VerifyQuotaUse.objects.filter(pk=use.pk).update(count=F("count") + 1)
+
+
+def _rate_limit(consumer: Department, subject: str) -> None:
+    rates: dict[str, tuple[int, int]] = {**DEFAULT_RATE, **getattr(settings, "EXCHANGE_VERIFY_RATE", {})}
+    limit, window = rates["consumer"]
+    rate_limit_hit(bucket="verify.consumer", key=str(consumer.pk), limit=limit, window=window)
+    limit, window = rates["subject"]
+    rate_limit_hit(bucket="verify.subject", key=f"{consumer.pk}:{subject}", limit=limit, window=window)
+
+
+def verify_answer(
+    *,
+    consumer: Department,
+    subject: str,
+    predicate_code: str,
+    params: Any,
+    purpose: str,
+    case: str,
+    actor: str,
+) -> VerifyAnswer:
+    """Answer one predicate about one subject for a consumer department, audited as `verify.answered`.
+
+    Order: predicate and input (400/422) → rate limits (429) → grant (403) → daily quota (429) → answer.
+    An unknown subject is answered and audited like a known one without the fact: "undetermined"."""
+    predicate, values = predicate_params(code=predicate_code, params=params)
+    ident = (subject or "").strip().upper()
+    if not ident or len(ident) > MAX_SUBJECT:
+        raise PredicateInvalid("请填写主体的身份证号或统一社会信用代码", "Give the subject's ID number or credit code",
+                               field="subject")  # fmt: skip
+    purpose, case = (purpose or "").strip(), (case or "").strip()
+    if not purpose:
+        raise PredicateInvalid("请说明用途", "State the purpose", field="purpose")
+    if not case:
+        raise PredicateInvalid("请填写案件（办件）编号", "Give the case reference", field="case")
+    _rate_limit(consumer, ident)
+    element = DataElement.objects.select_related("owner").filter(code=predicate.element_code).first()
+    if element is None:
+        raise PredicateInvalid(
+            f"核验条件 {predicate.code} 读取的数据项已不存在",
+            f"The element of predicate {predicate.code} no longer exists",
+            field="predicate",
+        )  # fmt: skip
+    grant_check(consumer=consumer, elements=[element])
+    _quota_take(consumer)
+    held: Person | Enterprise | None
+    if element.subject_kind == SubjectKind.PERSON:
+        held = Person.objects.filter(id_number=ident).first()
+    else:
+        held = Enterprise.objects.filter(credit_code=ident).first()
+    result: bool | None = None
+    as_of: datetime | None = None
+    if held is not None:
+        value = registry.profile_values(subject=held, element_codes=[element.code]).get(element.code)
+        if value is not None:
+            result = predicate_evaluate(
+                operator=predicate.operator, value_type=element.value_type, text=value.text, params=values
+            )
+            as_of = value.as_of if result is not None else None
+    answer = "undetermined" if result is None else ("true" if result else "false")
+    entry = audit_record(
+        action="verify.answered", actor=actor, object_type="predicate", object_id=predicate.code, subject=ident,
+        data={"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},
+              "elements": [element.code], "purpose": purpose[:300], "case": case[:100], "result": answer,
+              "department": consumer.name},
+    )  # fmt: skip
+    return VerifyAnswer(result=answer, evidence_id=entry.seq, as_of=as_of)
