@@ -2,7 +2,8 @@
 and gets true / false / undetermined, an evidence id and an as-of time — never the value.
 
 Predicates are rows (`Predicate`), not code: an element, one operator from `OPERATORS` and a parameter
-schema. Reading the element follows the hub's grant rules (`selectors.grant_check`). Enumeration is held
+schema. Reading the element follows the hub's grant rules (`selectors.grant_check`) and is metered
+like a pull (`UsageCounter`). Enumeration is held
 back by rate limits per consumer and per consumer+subject, and a daily quota per consumer; an unknown
 subject answers exactly like a known subject whose fact is not held ("undetermined").
 """
@@ -10,6 +11,7 @@ subject answers exactly like a known subject whose fact is not held ("undetermin
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -21,10 +23,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from tongban.core.audit import audit_record
-from tongban.core.errors import DomainError, InvalidInput, RateLimited
+from tongban.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from tongban.core.ratelimit import rate_limit_hit
 from tongban.exchange.models import Predicate, VerifyQuotaUse
 from tongban.exchange.selectors import grant_check
+from tongban.exchange.services import _meter as meter
 from tongban.identity.models import Department, Enterprise, Person
 from tongban.registry import selectors as registry
 from tongban.registry.models import DataElement, SubjectKind, ValueType
@@ -277,7 +280,12 @@ def verify_answer(
             f"The element of predicate {predicate.code} no longer exists",
             field="predicate",
         )  # fmt: skip
-    grant_check(consumer=consumer, elements=[element])
+    started = time.monotonic()
+    try:
+        grant_check(consumer=consumer, elements=[element])
+    except PermissionDenied:
+        meter(consumer, {element.code: "denied"}, 0)  # metered like a refused pull
+        raise
     _quota_take(consumer)
     held: Person | Enterprise | None
     if element.subject_kind == SubjectKind.PERSON:
@@ -294,6 +302,7 @@ def verify_answer(
             )
             as_of = value.as_of if result is not None else None
     answer = "undetermined" if result is None else ("true" if result else "false")
+    meter(consumer, {element.code: "ok"}, int((time.monotonic() - started) * 1000))
     entry = audit_record(
         action="verify.answered", actor=actor, object_type="predicate", object_id=predicate.code, subject=ident,
         data={"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},

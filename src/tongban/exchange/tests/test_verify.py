@@ -5,11 +5,14 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tongban.exchange.models import Predicate, VerifyQuotaUse
+from tongban.exchange.models import Predicate, UsageCounter, VerifyQuotaUse
 from tongban.exchange.tests.conftest import at
 from tongban.exchange.tests.factories import GrantFactory
-from tongban.exchange.verify import predicate_declare
+from tongban.exchange.verify import OPERATORS, predicate_declare, predicate_evaluate
 from tongban.identity.tests.factories import EnterpriseFactory, PersonFactory, make_id_number
 from tongban.registry.selectors import data_use_entries, data_uses_describe
 from tongban.registry.services import value_record
@@ -242,3 +245,27 @@ def test_declaring_checks_the_operator_against_the_element(verify_elements):
         predicate_declare(code="x", name="x", name_en="x", element_code="P.NOPE", operator="is_true")
     with pytest.raises(InvalidInput):
         predicate_declare(code="x", name="x", name_en="x", element_code="P.BIRTH_DATE", operator="age_at_least")
+
+
+def test_verify_reads_are_metered_and_a_revoked_grant_is_refused_with_the_reason(
+    police_client, police, civil, resident, predicates
+):
+    grant = GrantFactory(consumer=police, owner=civil, element_codes=["P.MARITAL_STATUS"])
+    assert _verify(police_client, resident.id_number, "married").status_code == 200
+    grant.revoked_at = timezone.now()
+    grant.save()
+    refused = _verify(police_client, resident.id_number, "married")
+    assert refused.status_code == 403 and refused.json()["reason"] == "revoked"
+    counter = UsageCounter.objects.get(consumer=police, element_code="P.MARITAL_STATUS")
+    assert (counter.calls, counter.denied) == (2, 1)
+
+
+@given(
+    operator=st.sampled_from(sorted(OPERATORS)),
+    value_type=st.sampled_from(["text", "code", "date", "integer", "decimal", "boolean"]),
+    text=st.text(max_size=30),
+    param=st.one_of(st.integers(-5, 200), st.text(max_size=10)),
+)
+def test_evaluating_any_held_text_gives_yes_no_or_undetermined_never_a_crash(operator, value_type, text, param):
+    params = {"n": param, "value": param, "region": param, "threshold": param}
+    assert predicate_evaluate(operator=operator, value_type=value_type, text=text, params=params) in (True, False, None)
