@@ -168,6 +168,13 @@ EXCHANGE_CONNECTOR_OPTIONS: dict[str, dict[str, object]] = {}
 EXCHANGE_CACHE_TTL = {"*": env_int("EXCHANGE_CACHE_TTL", 3600)}
 EXCHANGE_CONNECTOR_TIMEOUT = float(env_str("EXCHANGE_CONNECTOR_TIMEOUT", "3"))
 EXCHANGE_DECISION_WORKING_DAYS = 10
+# Verify-not-reveal: answers per consumer department per local day ("*" or a credit code), and
+# per-minute limits per consumer and per consumer+subject against enumeration.
+EXCHANGE_VERIFY_QUOTA = {"*": env_int("EXCHANGE_VERIFY_QUOTA", 10_000)}
+EXCHANGE_VERIFY_RATE = {
+    "consumer": (env_int("EXCHANGE_VERIFY_RATE_CONSUMER", 120), 60),
+    "subject": (env_int("EXCHANGE_VERIFY_RATE_SUBJECT", 5), 60),
+}
 
 # The platform as an OIDC provider for department systems (一次登录，全网通办).
 OIDC_KEY_FILE = env_path("OIDC_KEY_FILE", VAR_DIR / "oidc-rsa.pem")

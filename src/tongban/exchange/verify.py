@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -226,6 +226,13 @@ def _quota(consumer: Department) -> int:
     return int(table.get(consumer.credit_code, table.get("*", DEFAULT_QUOTA)))
 
 
+def _seconds_to_local_midnight() -> int:
+    """The quota is per local (Asia/Shanghai) day, so it renews at local midnight, not UTC's."""
+    now = timezone.localtime()
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((midnight - now).total_seconds()))
+
+
 @transaction.atomic
 def _quota_take(consumer: Department) -> None:
     """Count one answer against today's quota; RateLimited (429) once it is used up."""
@@ -235,7 +242,7 @@ def _quota_take(consumer: Department) -> None:
         raise RateLimited(
             f"本部门今日核验次数已用完（{_quota(consumer)} 次）",
             f"Your department has used today's verify quota ({_quota(consumer)})",
-            retry_after=86400 - int(timezone.localtime().timestamp()) % 86400, reason="quota",
+            retry_after=_seconds_to_local_midnight(), reason="quota",
         )  # fmt: skip
     VerifyQuotaUse.objects.filter(pk=use.pk).update(count=F("count") + 1)
 

@@ -269,3 +269,14 @@ def test_verify_reads_are_metered_and_a_revoked_grant_is_refused_with_the_reason
 def test_evaluating_any_held_text_gives_yes_no_or_undetermined_never_a_crash(operator, value_type, text, param):
     params = {"n": param, "value": param, "region": param, "threshold": param}
     assert predicate_evaluate(operator=operator, value_type=value_type, text=text, params=params) in (True, False, None)
+
+
+def test_the_quota_renews_at_local_midnight_not_utc(monkeypatch):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tongban.exchange import verify
+
+    shanghai = dt.datetime(2026, 11, 23, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # 15:30 UTC
+    monkeypatch.setattr(verify.timezone, "localtime", lambda *a, **k: shanghai)
+    assert verify._seconds_to_local_midnight() == 30 * 60
