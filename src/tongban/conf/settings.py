@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tongban.core.nul.NulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tongban.ui.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
