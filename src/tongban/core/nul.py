@@ -59,10 +59,9 @@ class NulMiddleware:
         cleaned = _without_nul(request.GET)
         if cleaned is not None:
             request.GET = cleaned  # type: ignore[assignment]
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
+        # Only url-encoded forms: reading a multipart body here would fix its upload handlers
+        # before the view can choose them (the calendar import keeps uploads in memory).
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             cleaned = _without_nul(request.POST)
             if cleaned is not None:
                 request.POST = cleaned  # type: ignore[assignment]
