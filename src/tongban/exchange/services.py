@@ -213,8 +213,8 @@ def _fetch_in_thread(connector: Connector, subject: Subject, codes: list[str]) -
 
 
 @transaction.atomic
-def _meter(consumer: Department, outcomes: dict[str, str], latency_ms: int) -> None:
-    """outcomes: element code → "ok" | "failed" | "denied"."""
+def usage_meter(*, consumer: Department, outcomes: dict[str, str], latency_ms: int) -> None:
+    """Count one hub read per element for the consumer; outcomes: element code → "ok" | "failed" | "denied"."""
     for code, outcome in outcomes.items():
         counter, _ = UsageCounter.objects.get_or_create(consumer=consumer, element_code=code)
         UsageCounter.objects.filter(pk=counter.pk).update(
@@ -270,7 +270,7 @@ def exchange_pull(
     try:
         grant_check(consumer=consumer, elements=elements)
     except PermissionDenied:
-        _meter(consumer, {e.code: "denied" for e in elements}, 0)
+        usage_meter(consumer=consumer, outcomes={e.code: "denied" for e in elements}, latency_ms=0)
         raise
     # Only now look the subject up: a consumer without a grant learns nothing about which subjects exist.
     if isinstance(subject, str):
@@ -346,7 +346,7 @@ def exchange_pull(
                 Unavailable(element.code, element.name, "来源部门暂无该数据", "The source department holds no value")
             )
             outcomes[element.code] = "ok"
-    _meter(consumer, outcomes, int((time.monotonic() - started) * 1000))
+    usage_meter(consumer=consumer, outcomes=outcomes, latency_ms=int((time.monotonic() - started) * 1000))
     if result.values:
         audit_record(
             action="data.read", actor=actor, object_type="exchange", subject=_subject_identifier(subject),

@@ -27,7 +27,7 @@ from tongban.core.errors import DomainError, InvalidInput, PermissionDenied, Rat
 from tongban.core.ratelimit import rate_limit_hit
 from tongban.exchange.models import Predicate, VerifyQuotaUse
 from tongban.exchange.selectors import grant_check
-from tongban.exchange.services import _meter as meter
+from tongban.exchange.services import usage_meter
 from tongban.identity.models import Department, Enterprise, Person
 from tongban.registry import selectors as registry
 from tongban.registry.models import DataElement, SubjectKind, ValueType
@@ -291,7 +291,7 @@ def verify_answer(
     try:
         grant_check(consumer=consumer, elements=[element])
     except PermissionDenied:
-        meter(consumer, {element.code: "denied"}, 0)  # metered like a refused pull
+        usage_meter(consumer=consumer, outcomes={element.code: "denied"}, latency_ms=0)  # like a refused pull
         raise
     _quota_take(consumer)
     held: Person | Enterprise | None
@@ -309,7 +309,7 @@ def verify_answer(
             )
             as_of = value.as_of if result is not None else None
     answer = "undetermined" if result is None else ("true" if result else "false")
-    meter(consumer, {element.code: "ok"}, int((time.monotonic() - started) * 1000))
+    usage_meter(consumer=consumer, outcomes={element.code: "ok"}, latency_ms=int((time.monotonic() - started) * 1000))
     entry = audit_record(
         action="verify.answered", actor=actor, object_type="predicate", object_id=predicate.code, subject=ident,
         data={"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},
