@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tongban.catalog",
     "tongban.registry",
     "tongban.exchange",
+    "tongban.forms",
     "tongban.ui",
     "tongban.demo",
 ]

@@ -50,7 +50,10 @@ class DemoRegistryConnector(Connector):
     demo: ClassVar[bool] = True
 
     def fetch(self, *, subject: Subject, element_codes: list[str]) -> list[FetchedValue]:
-        values = registry.profile_values(subject=subject, element_codes=element_codes)
+        # A department's table holds what that department recorded, not what applicants declared elsewhere.
+        values: dict[str, registry.ValueWithProvenance] = {}
+        for owner in registry.element_owners(codes=element_codes):
+            values.update(registry.source_values(subject=subject, element_codes=element_codes, source=owner))
         return [FetchedValue(code, v.text, v.source_record_id, v.as_of, v.trust_level) for code, v in values.items()]
 
 

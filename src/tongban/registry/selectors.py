@@ -109,6 +109,24 @@ def profile_values(*, subject: Subject, element_codes: Iterable[str]) -> dict[st
     return {row.element.code: _with_provenance(row) for row in rows}
 
 
+def source_values(
+    *, subject: Subject, element_codes: Iterable[str], source: Department
+) -> dict[str, ValueWithProvenance]:
+    """The latest value one source department recorded for each named element (its own register's view),
+    whichever value is current: what that department's connector answers."""
+    rows = (
+        ElementValue.objects.filter(
+            **_subject_filter(subject), source_department=source, element__code__in=list(element_codes)
+        )
+        .select_related("element__owner", "source_department")
+        .order_by("element_id", "-as_of", "-recorded_at")
+    )
+    latest: dict[str, ValueWithProvenance] = {}
+    for row in rows:
+        latest.setdefault(row.element.code, _with_provenance(row))
+    return latest
+
+
 def profile_for_subject(*, subject: Subject) -> list[DepartmentGroup]:
     """The whole profile of a subject grouped by owner department (in the order elements were declared);
     conflicting sources listed per value."""
@@ -151,6 +169,11 @@ def value_history(*, subject: Subject, element_code: str) -> list[ElementValue]:
 
 def element_list() -> QuerySet[DataElement]:
     return DataElement.objects.select_related("owner").order_by("-subject_kind", "position", "owner__name", "code")
+
+
+def element_owners(*, codes: Iterable[str]) -> list[Department]:
+    """The distinct owner departments of the named elements."""
+    return list(Department.objects.filter(data_elements__code__in=list(codes)).distinct())
 
 
 def element_names(*, codes: Iterable[str]) -> dict[str, str]:
