@@ -170,6 +170,8 @@ EXCHANGE_CONNECTOR_OPTIONS: dict[str, dict[str, object]] = {}
 EXCHANGE_CACHE_TTL = {"*": env_int("EXCHANGE_CACHE_TTL", 3600)}
 EXCHANGE_CONNECTOR_TIMEOUT = float(env_str("EXCHANGE_CONNECTOR_TIMEOUT", "3"))
 EXCHANGE_DECISION_WORKING_DAYS = 10
+# Application drafts are kept this many days after the last save, then purged (`tongban forms purge`).
+FORMS_DRAFT_DAYS = env_int("FORMS_DRAFT_DAYS", 30)
 # Verify-not-reveal: answers per consumer department per local day ("*" or a credit code), and
 # per-minute limits per consumer and per consumer+subject against enumeration.
 EXCHANGE_VERIFY_QUOTA = {"*": env_int("EXCHANGE_VERIFY_QUOTA", 10_000)}

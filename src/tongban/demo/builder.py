@@ -21,6 +21,7 @@ from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.exchange_data import exchange_load
+from tongban.demo.forms_data import forms_load
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
 from tongban.demo.registry_data import registry_load
 from tongban.identity.roles import RealNameLevel, Role
@@ -166,6 +167,7 @@ def demo_build(
         result.counts["sharing_requests"] = stages.run(
             "exchange", "数据共享申请与授权", lambda tick: exchange_load(departments=departments, tick=tick)
         )
+        result.counts["forms"] = stages.run("forms", "网上申请表单", lambda tick: forms_load(tick=tick))
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result

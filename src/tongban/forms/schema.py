@@ -16,11 +16,27 @@ from tongban.core.errors import InvalidInput
 from tongban.forms import expr
 
 KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
-FIELD_TYPES = ("text", "textarea", "date", "integer", "decimal", "boolean", "choice", "id_number", "credit_code",
-               "phone")  # fmt: skip
+FIELD_TYPES = (
+    "text",
+    "textarea",
+    "date",
+    "integer",
+    "decimal",
+    "boolean",
+    "choice",
+    "id_number",
+    "credit_code",
+    "phone",
+)
 # The form type each element value type is asked as.
-ELEMENT_TYPES = {"text": "text", "date": "date", "integer": "integer", "decimal": "decimal", "boolean": "boolean",
-                 "code": "choice"}  # fmt: skip
+ELEMENT_TYPES = {
+    "text": "text",
+    "date": "date",
+    "integer": "integer",
+    "decimal": "decimal",
+    "boolean": "boolean",
+    "code": "choice",
+}
 ROLES = ("subject", "agent")  # the person or enterprise the application is about / the person filling it in
 DERIVED_VARS = ("_age",)  # the subject's age in years, for conditions
 
@@ -136,8 +152,11 @@ def _field(raw: Mapping[str, Any], pages: set[str], elements: Mapping[str, Eleme
     if kind not in FIELD_TYPES:
         raise _bad(where, f"未知的字段类型“{kind}”", f"unknown field type “{kind}”")
     if info and ELEMENT_TYPES[info.value_type] != kind and not (info.value_type == "text" and kind == "textarea"):
-        raise _bad(where, f"类型 {kind} 与数据项 {code} 的类型 {info.value_type} 不一致",
-                   f"type {kind} does not agree with element {code} of type {info.value_type}")  # fmt: skip
+        raise _bad(
+            where,
+            f"类型 {kind} 与数据项 {code} 的类型 {info.value_type} 不一致",
+            f"type {kind} does not agree with element {code} of type {info.value_type}",
+        )
     label = raw.get("label") or (info.name if info else "")
     if not label:
         raise _bad(where, "请填写字段名称", "the field needs a label")
@@ -192,8 +211,9 @@ def _order(fields: list[FieldSpec]) -> tuple[str, ...]:
             return
         if state.get(key) == 1:
             cycle = " → ".join([*path[path.index(key) :], key])
-            raise InvalidInput(f"字段条件存在循环：{cycle}", f"The field conditions form a cycle: {cycle}",
-                               field="schema")  # fmt: skip
+            raise InvalidInput(
+                f"字段条件存在循环：{cycle}", f"The field conditions form a cycle: {cycle}", field="schema"
+            )
         state[key] = 1
         for dep in sorted(deps[key]):
             visit(dep, [*path, key])
@@ -230,14 +250,23 @@ def schema_compile(raw: Mapping[str, Any], *, elements: Mapping[str, ElementInfo
         if any(f.key == spec.key for f in fields):
             raise _bad(f"字段 {spec.key}", "标识重复", "the key is used twice")
         if spec.bound and spec.role == "subject" and elements[spec.element].subject_kind != subject_kind:
-            raise _bad(f"字段 {spec.key}", f"数据项 {spec.element} 不适用于本事项的申请主体",
-                       f"element {spec.element} does not apply to this item's applicant")  # fmt: skip
+            raise _bad(
+                f"字段 {spec.key}",
+                f"数据项 {spec.element} 不适用于本事项的申请主体",
+                f"element {spec.element} does not apply to this item's applicant",
+            )
         if spec.bound and spec.role == "agent" and elements[spec.element].subject_kind != "person":
-            raise _bad(f"字段 {spec.key}", "经办人字段只能绑定自然人数据项",
-                       "an agent's field can only be bound to a person's element")  # fmt: skip
+            raise _bad(
+                f"字段 {spec.key}",
+                "经办人字段只能绑定自然人数据项",
+                "an agent's field can only be bound to a person's element",
+            )
         if any(f.role == spec.role and f.element == spec.element for f in fields if spec.bound):
-            raise _bad(f"字段 {spec.key}", f"数据项 {spec.element} 已被其他字段使用",
-                       f"element {spec.element} is already asked by another field")  # fmt: skip
+            raise _bad(
+                f"字段 {spec.key}",
+                f"数据项 {spec.element} 已被其他字段使用",
+                f"element {spec.element} is already asked by another field",
+            )
         fields.append(spec)
     if not fields:
         raise InvalidInput("表单至少需要一个字段", "A form needs at least one field", field="schema")
@@ -247,6 +276,7 @@ def schema_compile(raw: Mapping[str, Any], *, elements: Mapping[str, ElementInfo
         expr.check(spec.required_if, known=known, where=f"字段 {spec.key}")
     empty = [p.key for p in pages if not any(f.page == p.key for f in fields)]
     if empty:
-        raise InvalidInput(f"页面 {'、'.join(empty)} 没有字段", f"Pages without fields: {', '.join(empty)}",
-                           field="schema")  # fmt: skip
+        raise InvalidInput(
+            f"页面 {'、'.join(empty)} 没有字段", f"Pages without fields: {', '.join(empty)}", field="schema"
+        )
     return FormSchema(pages=tuple(pages), fields=tuple(fields), order=_order(fields))

@@ -1,0 +1,196 @@
+"""Reads of forms: compiled schemas (cached per version), an applicant's drafts and submissions, the
+state of a draft's fields for a page. Every draft and submission read is scoped by the user who owns it:
+an id in a URL never grants access (DESIGN §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tongban.catalog.models import Implementation
+from tongban.core.errors import NotFound
+from tongban.forms.models import Draft, FormVersion, Submission
+from tongban.forms.prefill import prefill_values
+from tongban.forms.schema import ElementInfo, FormSchema, schema_compile
+from tongban.forms.state import SHARED, FieldState, form_state
+from tongban.identity.models import Enterprise, Person, User
+from tongban.registry.models import DataElement
+
+Subject = Person | Enterprise
+
+
+def element_infos(codes: list[str]) -> dict[str, ElementInfo]:
+    return {
+        e.code: ElementInfo(
+            code=e.code,
+            name=e.name,
+            name_en=e.name_en,
+            value_type=e.value_type,
+            subject_kind=e.subject_kind,
+            owner=e.owner.name,
+            owner_en=e.owner.name_en,
+            choices=dict(e.choices or {}),
+            pattern=e.pattern,
+        )
+        for e in DataElement.objects.filter(code__in=codes).select_related("owner")
+    }
+
+
+def referenced_codes(raw: dict[str, Any]) -> list[str]:
+    return [str(f["element"]) for f in raw.get("fields") or [] if isinstance(f, dict) and f.get("element")]
+
+
+@lru_cache(maxsize=256)
+def _compiled(version_id: UUID, content_hash: str, raw_json: str) -> FormSchema:
+    import json
+
+    raw = json.loads(raw_json)
+    return schema_compile(raw, elements=element_infos(referenced_codes(raw)), subject_kind=subject_kind_of(raw))
+
+
+def subject_kind_of(raw: dict[str, Any]) -> str:
+    return "enterprise" if raw.get("subject") == "enterprise" else "person"
+
+
+def schema_for(version: FormVersion) -> FormSchema:
+    """The compiled schema of a published version, compiled once per process (by id and hash)."""
+    import json
+
+    return _compiled(version.pk, version.content_hash, json.dumps(version.schema, sort_keys=True))
+
+
+def form_current(*, implementation: Implementation) -> FormVersion | None:
+    """The published form of the implementation's item, if the item can be applied for online."""
+    return (
+        FormVersion.objects.filter(definition__item_id=implementation.item_id, current=True)
+        .select_related("definition")
+        .first()
+    )
+
+
+def draft_get_for_user(*, user: User, draft_id: Any, for_update: bool = False) -> Draft:
+    queryset = Draft.objects.filter(user=user).select_related(
+        "version",
+        "implementation__item",
+        "implementation__department",
+        "agent",
+        "subject_person",
+        "subject_enterprise",
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=draft_id)
+    except (Draft.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该申请草稿", "Application draft not found") from None
+
+
+def draft_open_for(*, user: User, implementation: Implementation, subject: Subject) -> Draft | None:
+    """An unsubmitted, unexpired draft of the same item for the same subject (resume instead of a second one)."""
+    field = "subject_person" if isinstance(subject, Person) else "subject_enterprise"
+    return (
+        Draft.objects.filter(
+            user=user,
+            implementation=implementation,
+            submission__isnull=True,
+            expires_at__gt=timezone.now(),
+            **{field: subject},
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def draft_list_for_user(*, user: User) -> QuerySet[Draft]:
+    return (
+        Draft.objects.filter(user=user, submission__isnull=True, expires_at__gt=timezone.now())
+        .select_related("implementation__item", "implementation__department", "subject_person", "subject_enterprise")
+        .order_by("-updated_at")
+    )
+
+
+def submission_list_for_user(*, user: User) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(user=user)
+        .select_related("implementation__item", "department", "subject_person", "subject_enterprise")
+        .order_by("-submitted_at")
+    )
+
+
+def submission_get_for_user(*, user: User, number: str) -> Submission:
+    try:
+        return Submission.objects.select_related(
+            "implementation__item", "department", "version", "subject_person", "subject_enterprise", "agent"
+        ).get(user=user, number=number)
+    except Submission.DoesNotExist:
+        raise NotFound("未找到该申请", "Application not found") from None
+
+
+def draft_subject(draft: Draft) -> Subject:
+    return draft.subject_enterprise or draft.subject_person  # type: ignore[return-value]
+
+
+def draft_subjects(draft: Draft) -> dict[str, Subject]:
+    return {"subject": draft_subject(draft), "agent": draft.agent}
+
+
+def subject_age(subject: Subject, today: date | None = None) -> int | None:
+    if not isinstance(subject, Person):
+        return None
+    today = today or timezone.localdate()
+    born = subject.birth_date
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class DraftView:
+    draft: Draft
+    schema: FormSchema
+    states: dict[str, FieldState]
+
+    def page_states(self, page: str) -> list[FieldState]:
+        return [s for s in self.states.values() if s.spec.page == page]
+
+    @property
+    def shared(self) -> list[FieldState]:
+        return [s for s in self.states.values() if s.mode == SHARED and s.visible]
+
+    @property
+    def asked_pages(self) -> list[Any]:
+        """Pages with at least one visible field the applicant answers (pages of shared data only are skipped)."""
+        return [p for p in self.schema.pages if any(s.visible and s.mode != SHARED for s in self.page_states(p.key))]
+
+    @property
+    def dependencies(self) -> set[str]:
+        """Fields other fields' conditions read: changing one re-renders the page's fieldset."""
+        from tongban.forms import expr
+
+        return {v for f in self.schema.fields for v in expr.variables(f.visible_if) | expr.variables(f.required_if)}
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(fields shown, fields prefilled): the backfill figures of this application as it stands."""
+        visible = [s for s in self.states.values() if s.visible]
+        return len(visible), sum(1 for s in visible if s.mode == SHARED)
+
+
+def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None) -> DraftView:
+    """The draft's fields as they stand (optionally with unsaved answers laid over the stored ones)."""
+    schema = schema_for(draft.version)
+    subjects = draft_subjects(draft)
+    values = prefill_values(schema=schema, subjects=subjects, seen=draft.shared)
+    states = form_state(
+        schema=schema,
+        answers={**draft.answers, **(answers or {})},
+        shared=values,
+        unavailable=draft.unavailable,
+        disputes=draft.disputes,
+        age=subject_age(draft_subject(draft)),
+    )
+    return DraftView(draft=draft, schema=schema, states=states)
