@@ -15,6 +15,8 @@ urlpatterns = [
     path("demo/", include("tongban.demo.urls")),
     path("", include("tongban.registry.urls")),
     path("", include("tongban.exchange.urls")),
+    path("", include("tongban.forms.urls")),
+    path("", include("tongban.forms.backfill_urls")),
     path("", include("tongban.ui.urls")),
     path("", include("tongban.catalog.urls")),
 ]
