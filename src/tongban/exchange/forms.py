@@ -43,6 +43,41 @@ class DecisionForm(AccessibleForm):
     )
 
 
+class CorrectionDecisionForm(AccessibleForm):
+    decision = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[("accept", _("更正")), ("reject", _("不予更正"))],
+        widget=RadioGroup,
+        error_messages={"required": "请选择处理结果 / Choose a decision"},
+    )
+    value = forms.CharField(
+        label=_("更正后的值"),
+        required=False,
+        max_length=2000,
+        help_text=_("不填则采用申请人提供的值；将以本部门名义记入一人一档（可信等级 A）"),
+    )
+    reason = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        help_text=_("不予更正时必填，申请人会看到"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, choices: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if choices:  # a code element: pick one of its codes instead of typing one
+            options = [
+                ("", _("（采用申请人提供的值）")),
+                *((code, f"{label}（{code}）") for code, label in choices.items()),
+            ]
+            self.fields["value"] = forms.ChoiceField(
+                label=self.fields["value"].label, required=False, choices=options,
+                help_text=self.fields["value"].help_text,
+                error_messages={"invalid_choice": "请选择允许的代码 / Choose one of the allowed codes"},
+            )  # fmt: skip
+
+
 class RevokeForm(AccessibleForm):
     reason = forms.CharField(
         label=_("撤销理由"), max_length=500, error_messages={"required": "请说明撤销理由 / Give a reason for revoking"}

@@ -2,7 +2,8 @@
 
 A consumer department asks for conditional elements (`SharingRequest`); the owner department's steward
 decides within 10 working days; an approval creates a `Grant`. Every read through the hub is metered
-per consumer and element (`UsageCounter`).
+per consumer and element (`UsageCounter`). An applicant who finds a shared value wrong opens a
+`CorrectionRequest` (数据纠错) to the element's owner department, decided on the same clock.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from tongban.core.models import BaseModel
-from tongban.identity.models import Department, Staff
+from tongban.identity.models import Department, Enterprise, Person, Staff, User
+from tongban.registry.models import DataElement
 
 
 class HubOperator(BaseModel):
@@ -123,3 +125,66 @@ class VerifyQuotaUse(BaseModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["consumer", "day"], name="uniq_verify_quota_day")]
+
+
+class CorrectionRequest(BaseModel):
+    """An applicant says a shared value is wrong (数据纠错): the owner department corrects it within 10
+    working days (the corrected value becomes a new registry row from the owner, trust level A) or says why
+    not. At most one pending request per (subject, element)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("correction request", "待处理")
+        CORRECTED = "corrected", pgettext_lazy("correction request", "已更正")
+        REJECTED = "rejected", pgettext_lazy("correction request", "未予更正")
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")  # element.owner when opened
+    shown_value = models.TextField(blank=True)  # what the applicant saw on the form
+    claimed_value = models.TextField(blank=True)  # canonical text of what they say is right; may be blank
+    reason = models.CharField(max_length=500)
+    raised_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reference = models.CharField(max_length=60, blank=True)  # the draft or submission it came from
+    submitted_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decision_reason = models.CharField(max_length=500, blank=True)
+    corrected_value = models.TextField(blank=True)  # what was recorded into the registry on acceptance
+
+    class Meta:
+        ordering = ["due_on", "submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, enterprise__isnull=True)
+                    | models.Q(person__isnull=True, enterprise__isnull=False)
+                ),
+                name="correction_exactly_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "element"],
+                condition=models.Q(status="pending"),
+                name="uniq_pending_person_correction",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "element"],
+                condition=models.Q(status="pending"),
+                name="uniq_pending_ent_correction",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"], name="exchange_correction_work_idx"),
+            models.Index(fields=["raised_by", "submitted_at"], name="exchange_correction_user_idx"),
+        ]
+
+    @property
+    def subject(self) -> Person | Enterprise:
+        return self.person if self.person_id else self.enterprise  # type: ignore[return-value]
+
+    @property
+    def number(self) -> str:
+        """The reference the applicant and the department quote (纠错编号); also the registry row's record id."""
+        return f"JC-{self.pk.hex[:12].upper()}"

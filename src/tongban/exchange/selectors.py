@@ -1,22 +1,26 @@
-"""Reads of the data-sharing hub: the grant check, the steward's worklist (红黄牌), grants, usage."""
+"""Reads of the data-sharing hub: the grant check, the steward's worklist (红黄牌), grants, usage, and
+correction requests (数据纠错) for the owner's steward and for the applicant."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tongban.core.calendar import working_days_between
 from tongban.core.errors import NotFound, PermissionDenied
-from tongban.exchange.models import Grant, HubOperator, SharingRequest, UsageCounter
-from tongban.identity.models import Department, Enterprise, Person, Staff
+from tongban.exchange.models import CorrectionRequest, Grant, HubOperator, SharingRequest, UsageCounter
+from tongban.identity.models import Department, Enterprise, Person, Staff, User
 from tongban.identity.roles import Role
-from tongban.registry.models import DataElement, SharingClass
+from tongban.registry import selectors as registry
+from tongban.registry.models import DataElement, SharingClass, ValueType
 
 YELLOW_SHARE = 0.8  # a yellow card once 80% of the decision period has passed
 
@@ -106,7 +110,14 @@ class WorkItem:
         return self.card == "red"
 
 
-def card_for(request: SharingRequest, today: date | None = None) -> tuple[int, str]:
+class OnTheClock(Protocol):
+    """Anything the owner must answer by a due date: a SharingRequest or a CorrectionRequest."""
+
+    submitted_at: datetime
+    due_on: date
+
+
+def card_for(request: OnTheClock, today: date | None = None) -> tuple[int, str]:
     """(working days elapsed, 红黄牌): red when past the due date, yellow at 80% of the period."""
     today = today or timezone.localdate()
     elapsed = working_days_between(timezone.localdate(request.submitted_at), today)
@@ -144,6 +155,113 @@ def request_decided_list(*, staff: Staff, limit: int = 20) -> QuerySet[SharingRe
         .select_related("consumer", "owner")
         .order_by("-decided_at")[:limit]
     )
+
+
+# --- Correction requests (数据纠错) ------------------------------------------------------------------
+
+
+def value_display(element: DataElement, text: str) -> str:
+    """What a person reads for a canonical value: the label of a code, 是/否 for a boolean."""
+    if not text:
+        return ""
+    if element.value_type == ValueType.CODE:
+        label = element.choices.get(text)
+        return f"{label}（{text}）" if label else text
+    if element.value_type == ValueType.BOOLEAN:
+        return gettext("是") if text == "true" else gettext("否") if text == "false" else text
+    return text
+
+
+def _corrections() -> QuerySet[CorrectionRequest]:
+    return CorrectionRequest.objects.select_related("element", "owner", "person", "enterprise", "decided_by")
+
+
+def correction_get_for_decider(*, staff: Staff, correction_id: Any, for_update: bool = False) -> CorrectionRequest:
+    """A correction request the steward may decide (own department's elements, every one for the hub
+    operator), or NotFound: another department's request looks like no request."""
+    queryset = _corrections().filter(_decider_scope(staff))
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=correction_id)
+    except (CorrectionRequest.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound("未找到该纠错申请", "Correction request not found") from None
+
+
+@dataclass(frozen=True)
+class CorrectionItem:
+    correction: CorrectionRequest
+    elapsed: int  # working days since it was opened
+    card: str  # "", "yellow" or "red"
+
+    @property
+    def subject_label(self) -> str:
+        """Name and masked ID number, or the enterprise's name and credit code (public)."""
+        c = self.correction
+        if c.person is not None:
+            return f"{c.person.name}（{c.person.masked_id}）"
+        return f"{c.enterprise.name}（{c.enterprise.credit_code}）" if c.enterprise else ""
+
+    @property
+    def shown(self) -> str:
+        return value_display(self.correction.element, self.correction.shown_value)
+
+    @property
+    def claimed(self) -> str:
+        return value_display(self.correction.element, self.correction.claimed_value)
+
+    @property
+    def corrected(self) -> str:
+        return value_display(self.correction.element, self.correction.corrected_value)
+
+
+def correction_item(correction: CorrectionRequest, today: date | None = None) -> CorrectionItem:
+    elapsed, card = card_for(correction, today)
+    return CorrectionItem(correction, elapsed, card)
+
+
+def correction_worklist(*, staff: Staff, today: date | None = None) -> list[CorrectionItem]:
+    """Pending correction requests the steward may decide, earliest due first, with 红黄牌."""
+    pending = _corrections().filter(_decider_scope(staff), status=CorrectionRequest.Status.PENDING)
+    return [correction_item(c, today) for c in pending.order_by("due_on", "submitted_at")]
+
+
+def correction_decided_list(*, staff: Staff, limit: int = 20) -> list[CorrectionItem]:
+    decided = (
+        _corrections()
+        .filter(_decider_scope(staff))
+        .exclude(status=CorrectionRequest.Status.PENDING)
+        .order_by("-decided_at")[:limit]
+    )
+    return [CorrectionItem(c, 0, "") for c in decided]
+
+
+def correction_list_for_user(*, user: User) -> QuerySet[CorrectionRequest]:
+    """The correction requests this login opened, newest first, with their outcome."""
+    if not user.is_authenticated:
+        return CorrectionRequest.objects.none()
+    return _corrections().filter(raised_by=user).order_by("-submitted_at")
+
+
+def correction_get_for_user(*, user: User, correction_id: Any) -> CorrectionRequest:
+    try:
+        return correction_list_for_user(user=user).get(pk=correction_id)
+    except (CorrectionRequest.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound("未找到该纠错申请", "Correction request not found") from None
+
+
+def correction_current_value(*, correction: CorrectionRequest) -> registry.ValueWithProvenance | None:
+    """What the registry holds now for the fact a correction is about (with its source), if anything."""
+    values = registry.profile_values(subject=correction.subject, element_codes=[correction.element.code])
+    return values.get(correction.element.code)
+
+
+def correction_pending_for_subject(*, subject: Person | Enterprise) -> dict[str, CorrectionRequest]:
+    """Pending correction requests about one subject by element code: a form shows "纠错处理中" for these
+    instead of offering "信息有误?" again."""
+    field = "person" if isinstance(subject, Person) else "enterprise"
+    pending = CorrectionRequest.objects.filter(**{field: subject}, status=CorrectionRequest.Status.PENDING)
+    return {c.element.code: c for c in pending.select_related("element")}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Writes of the data-sharing hub: sharing requests and grants, on-demand pulls, bulk imports (issue 4).
+"""Writes of the data-sharing hub: sharing requests and grants, correction requests (数据纠错), on-demand
+pulls, bulk imports (issue 4).
 
 `exchange_pull` is deliberately not one transaction: a denied read must stay metered although the
 caller gets PermissionDenied, and a slow source system must not hold a transaction open. Each write
@@ -27,12 +28,20 @@ from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from tongban.exchange import imports
 from tongban.exchange.connectors import Connector, FetchedValue, connector_for
-from tongban.exchange.models import Grant, HubOperator, SharingRequest, UsageCounter
-from tongban.exchange.selectors import can_decide, grant_check, request_get_for_decider, subject_find
-from tongban.identity.models import Department, Enterprise, Person, Staff
+from tongban.exchange.models import CorrectionRequest, Grant, HubOperator, SharingRequest, UsageCounter
+from tongban.exchange.selectors import (
+    can_decide,
+    correction_get_for_decider,
+    grant_check,
+    request_get_for_decider,
+    subject_find,
+    value_display,
+)
+from tongban.identity.models import Department, Enterprise, Person, Staff, User
+from tongban.identity.services import message_send
 from tongban.registry import selectors as registry
-from tongban.registry.models import DataElement, SharingClass, SubjectKind
-from tongban.registry.services import ValueInput, values_record_bulk
+from tongban.registry.models import DataElement, SharingClass, SubjectKind, TrustLevel
+from tongban.registry.services import ValueInput, value_record, values_record_bulk
 from tongban.registry.values import value_canonical
 
 Subject = Person | Enterprise
@@ -177,6 +186,161 @@ def grant_revoke(*, staff: Staff, grant_id: Any, reason: str) -> Grant:
         data={"elements": grant.element_codes, "consumer": grant.consumer.name, "reason": reason},
     )  # fmt: skip
     return grant
+
+
+# --- Correction requests (数据纠错) ------------------------------------------------------------------
+
+MAX_REASON = 500
+MAX_SHOWN = 2000
+
+
+def _checked_value(element: DataElement, value: str, field: str) -> str:
+    try:
+        return value_canonical(
+            code=element.code, value_type=element.value_type, value=value, pattern=element.pattern,
+            choices=element.choices,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message_zh, exc.message_en, field=field) from None
+
+
+@transaction.atomic
+def correction_open(
+    *,
+    subject: Person | Enterprise,
+    element_code: str,
+    shown_value: str,
+    claimed_value: str,
+    reason: str,
+    raised_by: User,
+    reference: str = "",
+) -> CorrectionRequest:
+    """An applicant says a shared value is wrong: a correction request to the element's owner department,
+    due in 10 working days. A second request about the same fact while one is pending returns that one.
+
+    The caller has already established that `raised_by` may act for `subject` (the applicant, or a
+    represented party under a delegation): the forms engine only shows values it may read."""
+    if not isinstance(subject, Person | Enterprise) or subject.pk is None:
+        raise InvalidInput("数据主体无效", "The subject is not valid", field="subject")
+    element = DataElement.objects.select_related("owner").filter(code=(element_code or "").strip()).first()
+    if element is None:
+        raise InvalidInput(
+            f"未知的数据项：{element_code}", f"Unknown data element: {element_code}", field="element_code"
+        )
+    kind = SubjectKind.PERSON if isinstance(subject, Person) else SubjectKind.ENTERPRISE
+    if element.subject_kind != kind:
+        raise InvalidInput(
+            f"数据项 {element.code} 只适用于{SubjectKind(element.subject_kind).label}",
+            f"Data element {element.code} applies to {element.subject_kind} subjects only",
+            field="element_code",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请说明哪里有误", "Say what is wrong with this information", field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"说明最多 {MAX_REASON} 字", f"The explanation can be at most {MAX_REASON} characters", field="reason"
+        )
+    claimed = (claimed_value or "").strip()
+    if claimed:
+        claimed = _checked_value(element, claimed, "claimed_value")
+    # Lock the subject so two tabs opening the same correction take turns (the partial unique index is
+    # the backstop); then a pending request about this fact is the answer.
+    model = type(subject)
+    model.objects.select_for_update().filter(pk=subject.pk).exists()
+    subject_field = "person" if kind == SubjectKind.PERSON else "enterprise"
+    existing = (
+        CorrectionRequest.objects.select_related("element", "owner")
+        .filter(**{subject_field: subject}, element=element, status=CorrectionRequest.Status.PENDING)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    submitted = timezone.now()
+    correction = CorrectionRequest.objects.create(
+        **{subject_field: subject},
+        element=element,
+        owner=element.owner,
+        shown_value=(shown_value or "").strip()[:MAX_SHOWN],
+        claimed_value=claimed,
+        reason=reason,
+        raised_by=raised_by,
+        reference=(reference or "").strip()[:60],
+        submitted_at=submitted,
+        due_on=add_working_days(timezone.localdate(submitted), settings.EXCHANGE_DECISION_WORKING_DAYS),
+    )
+    # The values stay in the request row: the audit log is append-only and a value may itself be personal.
+    audit_record(
+        action="exchange.correction_opened", actor=f"user:{raised_by.pk}", object_type="correction_request",
+        object_id=str(correction.pk), subject=_subject_identifier(subject),
+        data={"elements": [element.code], "department": element.owner.name, "purpose": "数据纠错",
+              "case": correction.reference, "number": correction.number},
+    )  # fmt: skip
+    return correction
+
+
+def _correction_message(correction: CorrectionRequest) -> str:
+    element, owner = correction.element, correction.owner.name
+    if correction.status == CorrectionRequest.Status.CORRECTED:
+        value = value_display(element, correction.corrected_value)
+        return (
+            f"您反映的“{element.name}”信息有误（编号 {correction.number}），{owner}已更正为“{value}”。"
+            "办事时将使用更正后的信息。"
+        )
+    return (
+        f"您反映的“{element.name}”信息有误（编号 {correction.number}），{owner}核实后未予更正。"
+        f"理由：{correction.decision_reason}。如有异议，请携带有效证件到{owner}窗口办理，或拨打 12345。"
+    )
+
+
+@transaction.atomic
+def correction_decide(
+    *, staff: Staff, correction_id: Any, accept: bool, reason: str = "", value: str = ""
+) -> CorrectionRequest:
+    """The owner's steward corrects the value (recorded into the registry as the owner's, trust level A,
+    so the profile's current value changes and the old rows stay as history) or says why not."""
+    correction = correction_get_for_decider(staff=staff, correction_id=correction_id, for_update=True)
+    if correction.status != CorrectionRequest.Status.PENDING:
+        raise Conflict("该纠错申请已经处理过", "This correction request has already been decided")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise InvalidInput("不予更正时请说明理由", "Give a reason for not correcting the value", field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"理由最多 {MAX_REASON} 字", f"The reason can be at most {MAX_REASON} characters", field="reason"
+        )
+    now = timezone.now()
+    element, owner = correction.element, correction.owner
+    if accept:
+        text = (value or "").strip() or correction.claimed_value
+        if not text:
+            raise InvalidInput(
+                "请填写更正后的值（申请人没有提供正确的值）",
+                "Enter the corrected value (the applicant did not give one)",
+                field="value",
+            )
+        text = _checked_value(element, text, "value")
+        value_record(
+            subject=correction.subject, element=element, value=text, source_department=owner,
+            source_record_id=correction.number, as_of=now, trust_level=TrustLevel.A,
+        )  # fmt: skip
+        correction.corrected_value = text
+    correction.status = CorrectionRequest.Status.CORRECTED if accept else CorrectionRequest.Status.REJECTED
+    correction.decided_at, correction.decided_by, correction.decision_reason = now, staff, reason
+    correction.save(
+        update_fields=["status", "corrected_value", "decided_at", "decided_by", "decision_reason", "updated_at"]
+    )
+    audit_record(
+        action="exchange.correction_corrected" if accept else "exchange.correction_rejected",
+        actor=f"staff:{staff.pk}", object_type="correction_request", object_id=str(correction.pk),
+        subject=_subject_identifier(correction.subject),
+        data={"elements": [element.code], "department": owner.name, "purpose": "数据纠错",
+              "case": correction.reference, "number": correction.number, "reason": reason},
+    )  # fmt: skip
+    if correction.raised_by_id is not None:
+        user, body = correction.raised_by, _correction_message(correction)
+        transaction.on_commit(lambda: message_send(user=user, body=body))
+    return correction
 
 
 # --- On-demand pull --------------------------------------------------------------------------------

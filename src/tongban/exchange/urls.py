@@ -11,4 +11,7 @@ urlpatterns = [
     path("backoffice/exchange/grants/<uuid:grant_id>/revoke/", views.grant_revoke, name="revoke"),
     path("backoffice/exchange/request/", views.request_new, name="request_new"),
     path("backoffice/exchange/import/", views.import_page, name="import"),
+    path("backoffice/exchange/corrections/<uuid:correction_id>/", views.correction_decide, name="correction_decide"),
+    path("account/corrections/", views.my_corrections, name="my_corrections"),
+    path("account/corrections/<uuid:correction_id>/", views.my_correction, name="my_correction"),
 ]

@@ -1,4 +1,5 @@
-"""Pages of the data-sharing hub: the steward's worklist (红黄牌), decisions, grants, imports; requests."""
+"""Pages of the data-sharing hub: the steward's worklist (红黄牌), decisions, grants, imports; requests;
+correction requests (数据纠错) for the owner's steward and the applicant's own list."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from django.views.decorators.http import require_POST
 
 from tongban.core.errors import DomainError, NotFound
 from tongban.exchange import selectors, services
-from tongban.exchange.forms import DecisionForm, ImportForm, RequestForm, RevokeForm
-from tongban.identity.decorators import staff_required
-from tongban.identity.models import Staff
+from tongban.exchange.forms import CorrectionDecisionForm, DecisionForm, ImportForm, RequestForm, RevokeForm
+from tongban.identity import selectors as identity
+from tongban.identity.decorators import login_required_resume, staff_required
+from tongban.identity.models import Staff, User
 from tongban.identity.roles import Role
+from tongban.registry.models import ValueType
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -43,9 +46,13 @@ def _crumbs(*trail: tuple[str, str]) -> list[dict[str, str]]:
 def worklist(request: HttpRequest) -> HttpResponse:
     staff = _steward(request)
     items = selectors.request_worklist(staff=staff)
+    corrections = selectors.correction_worklist(staff=staff)
     context = {
         "items": items,
         "decided": list(selectors.request_decided_list(staff=staff)),
+        "corrections": corrections,
+        "corrections_red": sum(1 for c in corrections if c.card == "red"),
+        "corrections_decided": selectors.correction_decided_list(staff=staff, limit=10),
         "performance": selectors.department_performance(staff=staff),
         "red": sum(1 for i in items if i.card == "red"),
         "yellow": sum(1 for i in items if i.card == "yellow"),
@@ -208,3 +215,104 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": _crumbs((_("共享审核"), reverse("exchange:worklist")), (_("批量导入"), "")),
     }
     return render(request, "exchange/import.html", context, status=status)
+
+
+# --- 数据纠错 ----------------------------------------------------------------------------------------
+
+
+def _correction_form(correction: Any, data: Any = None) -> CorrectionDecisionForm:
+    element = correction.element
+    choices = element.choices if element.value_type == ValueType.CODE and element.choices else None
+    return CorrectionDecisionForm(data, choices=choices)
+
+
+def _correction_page(request: HttpRequest, staff: Staff, correction_id: UUID,
+                     form: CorrectionDecisionForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
+    try:
+        correction = selectors.correction_get_for_decider(staff=staff, correction_id=correction_id)
+    except NotFound:
+        raise Http404 from None
+    context: dict[str, Any] = {
+        "item": selectors.correction_item(correction),
+        "correction": correction,
+        "current": selectors.correction_current_value(correction=correction),
+        "form": form or _correction_form(correction),
+        "breadcrumbs": _crumbs((_("共享审核"), reverse("exchange:worklist")), (_("处理数据纠错"), "")),
+    }
+    return render(request, "exchange/correction_decide.html", context, status=status)
+
+
+@staff_required
+def correction_decide(request: HttpRequest, correction_id: UUID) -> HttpResponse:
+    staff = _steward(request)
+    if request.method != "POST":
+        return _correction_page(request, staff, correction_id)
+    try:
+        pending = selectors.correction_get_for_decider(staff=staff, correction_id=correction_id)
+    except NotFound:
+        raise Http404 from None
+    form = _correction_form(pending, request.POST)
+    if form.is_valid():
+        try:
+            correction = services.correction_decide(
+                staff=staff,
+                correction_id=correction_id,
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"],
+                value=form.cleaned_data["value"],
+            )
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            names = {"element": correction.element.name, "number": correction.number}
+            if correction.status == correction.Status.CORRECTED:
+                messages.success(request, _("已更正“%(element)s”（%(number)s），申请人会收到站内信。") % names)
+            else:
+                messages.success(request, _("已答复“%(element)s”（%(number)s）：不予更正。") % names)
+            return redirect("exchange:worklist")
+    return _correction_page(request, staff, correction_id, form=form, status=422)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _account_context(request: HttpRequest, title: str, trail: tuple[str, str] | None = None,
+                     **extra: Any) -> dict[str, Any]:  # fmt: skip
+    user = _user(request)
+    crumbs = [
+        {"label": _("首页"), "url": reverse("catalog:home")},
+        {"label": _("我的"), "url": reverse("identity:account")},
+    ]
+    if trail:
+        crumbs.append({"label": trail[0], "url": trail[1]})
+    crumbs.append({"label": title, "url": ""})
+    return {
+        "section": "corrections",
+        "person": identity.person_for_user(user=user),
+        "staff": identity.staff_for_user(user=user),
+        "unread": identity.message_unread_count(user=user),
+        "breadcrumbs": crumbs,
+        **extra,
+    }
+
+
+@login_required_resume
+def my_corrections(request: HttpRequest) -> HttpResponse:
+    rows = [selectors.correction_item(c) for c in selectors.correction_list_for_user(user=_user(request))]
+    return render(request, "exchange/my_corrections.html", _account_context(request, _("数据纠错"), rows=rows))
+
+
+@login_required_resume
+def my_correction(request: HttpRequest, correction_id: UUID) -> HttpResponse:
+    try:
+        correction = selectors.correction_get_for_user(user=_user(request), correction_id=correction_id)
+    except NotFound:
+        raise Http404 from None
+    context = _account_context(
+        request, correction.number, (_("数据纠错"), reverse("exchange:my_corrections")),
+        item=selectors.correction_item(correction), correction=correction,
+    )  # fmt: skip
+    return render(request, "exchange/my_correction.html", context)
