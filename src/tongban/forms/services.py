@@ -256,7 +256,10 @@ def draft_dispute(*, user: User, draft_id: Any, field_key: str, value: str, reas
         reference=f"草稿 {str(draft.pk)[:8]}",
     )
     entry: dict[str, Any] = {"reason": reason[:500], "correction": str(correction.pk)}
-    entry.update({"value": clean} if declare else {"stop": True})
+    if declare:
+        entry["value"] = clean
+    else:
+        entry["stop"] = True
     draft.disputes = {**draft.disputes, field_key: entry}
     draft.save(update_fields=["disputes", "updated_at"])
     return draft
@@ -330,6 +333,7 @@ def _submit(
         spec = state.spec
         if state.mode == SHARED:
             value = fresh.get(binding(spec)) or state.shared  # a source down now: the copy the registry holds
+            assert value is not None  # a shared state always carries its value
             shared[spec.key] = {
                 "element": spec.element,
                 "role": spec.role,
