@@ -29,12 +29,13 @@ def _fmt(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d")
 
 
-def grant_check(*, consumer: Department, elements: Iterable[DataElement]) -> None:
+def grant_check(
+    *, consumer: Department, elements: Iterable[DataElement], grants: list[Grant] | None = None
+) -> None:
     """Raise PermissionDenied (Chinese and English reason) unless the consumer may read every element:
     open elements and a department's own elements always, conditional ones under an active grant,
     closed ones never."""
     now = timezone.now()
-    grants: list[Grant] | None = None
     for element in elements:
         label_zh, label_en = f"{element.name}（{element.code}）", f"{element.name_en or element.name} ({element.code})"
         if element.owner_id == consumer.pk:
@@ -69,6 +70,19 @@ def grant_check(*, consumer: Department, elements: Iterable[DataElement]) -> Non
             f"Your department has no grant for {label_en}; submit a sharing request first",
             field="element_codes", reason="no_grant",
         )  # fmt: skip
+
+
+def grant_denials(*, consumer: Department, elements: Iterable[DataElement]) -> dict[str, PermissionDenied]:
+    """Per element, why the consumer may not read it (elements it may read are absent): a form asks the
+    applicant for these instead of failing the whole read."""
+    grants = list(Grant.objects.filter(consumer=consumer).order_by("-expires_at"))
+    denials: dict[str, PermissionDenied] = {}
+    for element in elements:
+        try:
+            grant_check(consumer=consumer, elements=[element], grants=grants)
+        except PermissionDenied as exc:
+            denials[element.code] = exc
+    return denials
 
 
 def is_hub_operator(department: Department | None) -> bool:
