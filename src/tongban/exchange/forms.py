@@ -57,7 +57,7 @@ class CorrectionDecisionForm(AccessibleForm):
         help_text=_("不填则采用申请人提供的值；将以本部门名义记入一人一档（可信等级 A）"),
     )
     reason = forms.CharField(
-        label=_("说明"),
+        label=_("处理说明"),
         required=False,
         max_length=500,
         help_text=_("不予更正时必填，申请人会看到"),

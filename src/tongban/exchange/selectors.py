@@ -209,12 +209,19 @@ class CorrectionItem:
     card: str  # "", "yellow" or "red"
 
     @property
-    def subject_label(self) -> str:
-        """Name and masked ID number, or the enterprise's name and credit code (public)."""
+    def subject_name(self) -> str:
         c = self.correction
-        if c.person is not None:
-            return f"{c.person.name}（{c.person.masked_id}）"
-        return f"{c.enterprise.name}（{c.enterprise.credit_code}）" if c.enterprise else ""
+        return c.person.name if c.person is not None else c.enterprise.name if c.enterprise else ""
+
+    @property
+    def subject_id(self) -> str:
+        """The masked ID number of a person; an enterprise's credit code is public."""
+        c = self.correction
+        return c.person.masked_id if c.person is not None else c.enterprise.credit_code if c.enterprise else ""
+
+    @property
+    def subject_label(self) -> str:
+        return f"{self.subject_name}（{self.subject_id}）"
 
     @property
     def shown(self) -> str:
