@@ -195,6 +195,11 @@ ACTION_LABELS = {
     "delegation.granted": gettext_lazy("授权代办"),
     "delegation.revoked": gettext_lazy("撤销代办授权"),
     "verify.answered": gettext_lazy("核验（可用不可见）"),
+    "exchange.correction_opened": gettext_lazy("提出数据纠错"),
+    "exchange.correction_corrected": gettext_lazy("数据纠错：已更正"),
+    "exchange.correction_rejected": gettext_lazy("数据纠错：未更正"),
+    "form.submitted": gettext_lazy("提交申请"),
+    "profile.written_back": gettext_lazy("本人同意回写一人一档"),
 }
 
 
