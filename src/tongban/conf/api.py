@@ -11,6 +11,7 @@ from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, NotFound
 from tongban.core.problems import problem_from_error, problem_response
 from tongban.exchange.api import router as exchange_router
+from tongban.forms.api import router as forms_router
 from tongban.identity.api import router as identity_router
 
 api = NinjaAPI(
@@ -60,3 +61,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", catalog_router)
 api.add_router("/", identity_router)
 api.add_router("/", exchange_router)
+api.add_router("/", forms_router)

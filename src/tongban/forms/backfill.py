@@ -32,7 +32,7 @@ from django.db.models.functions import Cast, NullIf, Trunc
 from django.utils import timezone, translation
 
 from tongban.catalog.models import Item
-from tongban.core.errors import InvalidInput
+from tongban.core.errors import InvalidInput, NotFound
 from tongban.forms.models import FormDefinition, Submission
 from tongban.identity.models import Department, Staff
 from tongban.identity.roles import Role
@@ -267,7 +267,7 @@ def _labels(*, by: GroupBy, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     labels = {}
     for definition in FormDefinition.objects.filter(pk__in=keys).select_related("item"):
         item_en = definition.item.name_en
-        labels[str(definition.pk)] = (definition.name, f"{item_en} — form" if item_en else definition.name)
+        labels[str(definition.pk)] = (definition.name, f"{item_en} application form" if item_en else definition.name)
     return labels
 
 
@@ -415,10 +415,10 @@ def backfill_departments() -> list[Department]:
 
 
 def backfill_department_get(*, credit_code: str) -> Department:
-    """A department by its unified social credit code, for the filter; InvalidInput if there is none."""
+    """A department by its unified social credit code, for the filter; NotFound if there is none."""
     department = Department.objects.filter(credit_code=(credit_code or "").strip().upper()[:18]).first()
     if department is None:
-        raise InvalidInput("没有该统一社会信用代码的部门", "No department has this credit code", field="department")
+        raise NotFound("未找到该部门", "No department has this credit code", field="department")
     return department
 
 

@@ -435,6 +435,14 @@ def backoffice(request: HttpRequest) -> HttpResponse:
                 "text": _("向数据所属部门申请有条件共享的数据项，查看本部门的申请和调用计量。"),
             }
         )
+    if any(staff.has_role(r) for r in (Role.OPERATOR, Role.STEWARD, Role.SUPERVISOR, Role.AUDITOR)):
+        tasks.append(
+            {
+                "title": _("回填率"),
+                "url": reverse("backfill:page"),
+                "text": _("按日、周、月查看各表单、事项和部门的回填率：共享数据自动填入的字段占展示字段的比例。"),
+            }
+        )
     if staff.has_role(Role.AUDITOR):
         tasks.append(
             {

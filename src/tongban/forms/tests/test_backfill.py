@@ -229,3 +229,98 @@ def test_default_ranges_end_today_and_cover_30_days_12_weeks_or_12_months():
     assert backfill.backfill_default_range(period="week", today=today) == (date(2025, 12, 15), today)
     assert backfill.backfill_default_range(period="month", today=today) == (date(2025, 4, 1), today)
     assert len(backfill.bucket_list(period="week", start=date(2025, 12, 15), end=today)) == 12
+
+
+# --- the back-office page ------------------------------------------------------------------------
+
+PAGE = "/backoffice/backfill/"
+
+
+@pytest.fixture
+def staff_factory(police):
+    from tongban.identity.tests.factories import staff_with_roles
+
+    def make(role):
+        return staff_with_roles([role], department=police, mobile="13700000021")
+
+    return make
+
+
+@pytest.mark.parametrize("role", ["operator", "steward", "supervisor", "auditor"])
+def test_the_page_is_for_operators_stewards_supervisors_and_auditors(client, staff_factory, around_march, role):
+    client.force_login(staff_factory(role).user)
+    response = client.get(PAGE, {"period": "day", "start": "2026-02-28", "end": "2026-03-02"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>回填率</h1>" in html and 'id="backfill-data"' in html and "vendor/echarts/echarts.min.js" in html
+    assert "2026-03-01" in html and "80.0%" in html and "100.0%" in html
+
+
+@pytest.mark.parametrize("role", ["clerk", "reviewer", "agent_12345"])
+def test_other_staff_and_citizens_get_404_and_visitors_the_login(client, staff_factory, role):
+    from tongban.identity.tests.factories import person_with_account
+
+    client.force_login(staff_factory(role).user)
+    assert client.get(PAGE).status_code == 404
+    client.force_login(person_with_account().user)
+    assert client.get(PAGE).status_code == 404
+    client.logout()
+    response = client.get(PAGE)
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_weekly_by_item_table_has_every_week_and_the_chart_data_matches(client, staff_factory, hukou, allowance):
+    import json
+    import re
+
+    hukou.submit(at(2, 28), 10, 5)
+    hukou.submit(at(3, 1, 0, 10), 10, 8)
+    allowance.submit(at(3, 10), 20, 4)
+    client.force_login(staff_factory("operator").user)
+    html = client.get(
+        PAGE, {"period": "week", "by": "item", "start": "2026-02-23", "end": "2026-03-15"}
+    ).content.decode()
+    assert "2026-02-23 至 2026-03-01" in html and "2026-03-09 至 2026-03-15" in html
+    assert "65.0%" in html and "20.0%" in html  # the weighted rates, formatted to one decimal
+    assert "回填率最高的事项" in html and "最低生活保障" in html
+    data = json.loads(re.search(r'<script id="backfill-data" type="application/json">(.*?)</script>', html).group(1))
+    assert data["categories"] == ["02-23 起", "03-02 起", "03-09 起"]
+    assert data["series"] == [
+        {"name": "出生户口登记", "data": [65.0, None, None]},
+        {"name": "最低生活保障", "data": [None, None, 20.0]},
+    ]
+
+
+def test_a_bad_range_is_shown_in_the_error_summary_with_the_dates_kept(client, staff_factory):
+    client.force_login(staff_factory("operator").user)
+    response = client.get(PAGE, {"period": "day", "start": "2026-03-10", "end": "2026-03-01"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "请修改以下问题" in html and "结束日期不能早于开始日期" in html and 'href="#id_end"' in html
+    assert 'value="2026-03-10"' in html and 'aria-invalid="true"' in html
+    response = client.get(PAGE, {"period": "day", "start": "2025-01-01", "end": "2026-03-01"})
+    assert response.status_code == 422 and "最多 400 天" in response.content.decode()
+    response = client.get(PAGE, {"period": "fortnight", "start": "tomorrow"})
+    assert response.status_code == 422 and "Choose one of the options" in response.content.decode()
+
+
+def test_without_submissions_the_page_says_so_instead_of_an_empty_chart(client, staff_factory):
+    client.force_login(staff_factory("auditor").user)
+    html = client.get(PAGE).content.decode()
+    assert "所选范围内没有已提交的申请" in html and "backfill-chart" not in html
+
+
+def test_the_page_reads_in_english(client, staff_factory, around_march):
+    client.force_login(staff_factory("supervisor").user)
+    html = client.get(
+        PAGE, {"period": "week", "start": "2026-02-23", "end": "2026-03-08", "lang": "en"}
+    ).content.decode()
+    assert "Backfill rate" in html and "Fields prefilled" in html and "2026-02-23 to 2026-03-01" in html
+    assert ">Week<" in html and "Group by" in html and "Mean per application" in html
+
+
+def test_the_workbench_links_to_the_page_for_the_four_roles_only(client, staff_factory):
+    client.force_login(staff_factory("supervisor").user)
+    assert PAGE in client.get("/backoffice/").content.decode()
+    client.force_login(staff_factory("reviewer").user)
+    assert PAGE not in client.get("/backoffice/").content.decode()
