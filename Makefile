@@ -9,12 +9,12 @@ export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEMO_DB ?= $(TONGBAN_VAR_DIR)/demo.sqlite3
 
-.PHONY: demo test lint bench install system-deps frontend messages pg serve clean help screenshots
+.PHONY: demo test lint bench install system-deps system-deps-bench frontend messages pg serve clean help screenshots
 
 help:
 	@echo "make demo   build the demo city on SQLite and serve it on http://127.0.0.1:8000"
 	@echo "make test   lint and the whole suite on PostgreSQL, browser tests and the SQLite demo path"
-	@echo "make bench  benchmarks (ratios against a baseline measured in the same run)"
+	@echo "make bench  benchmarks (ratios against a baseline measured in the same run); BENCH=register runs one"
 	@echo "make lint   ruff, mypy (services and selectors), import-linter"
 
 $(BIN)/python:
@@ -41,6 +41,16 @@ messages: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-deps-gettext
 	cd src/tongban && $(CURDIR)/$(BIN)/tongban compilemessages -v0
 
+# Install the Debian packages named in $$missing (as root, through sudo, or say what to run).
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	  echo "安装系统软件包 (installing Debian packages):$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "无法安装$$missing (could not install$$missing): run apt-get install$$missing as root"; exit 1; }; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "无法安装$$missing (could not install$$missing)"; exit 1; }; \
+	  else echo "缺少系统软件包$$missing (missing Debian packages): run sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
 # Debian packages: fonts for Chinese rendering, Chromium for browser tests, poppler for PDF checks.
 APT_PKGS := chromium fonts-noto-cjk poppler-utils gettext
 system-deps:
@@ -49,14 +59,13 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	if [ -n "$$missing" ]; then \
-	  echo "安装系统软件包 (installing Debian packages):$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
-	    || { echo "无法安装$$missing (could not install$$missing): run apt-get install$$missing as root"; exit 1; }; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
-	    || { echo "无法安装$$missing (could not install$$missing)"; exit 1; }; \
-	  else echo "缺少系统软件包$$missing (missing Debian packages): run sudo apt-get install$$missing"; exit 1; fi; \
-	fi
+	$(APT_INSTALL)
+
+# The benches' load generator (bench_verify_http drives gunicorn with wrk).
+system-deps-bench:
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	$(APT_INSTALL)
 
 system-deps-gettext:
 	@command -v msgfmt >/dev/null || $(MAKE) --no-print-directory system-deps
@@ -84,8 +93,9 @@ demo: install
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/tongban demo
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/tongban runserver 127.0.0.1:8000
 
-bench: install pg
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench
+# BENCH_REGISTER_KEEP=1 keeps the 1,000,000-person register database (about 15 GB) for the next run.
+bench: install pg system-deps-bench
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

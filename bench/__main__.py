@@ -15,9 +15,14 @@ def main(argv: list[str]) -> int:
     django.setup()
     here = Path(__file__).parent
     names = argv or sorted(p.stem.removeprefix("bench_") for p in here.glob("bench_*.py"))
-    for name in names:
-        module = importlib.import_module(f"bench.bench_{name}")
-        module.run()
+    from bench import _register
+
+    try:
+        for name in names:
+            module = importlib.import_module(f"bench.bench_{name}")
+            module.run()
+    finally:
+        _register.cleanup()  # the register database the benches share, unless BENCH_REGISTER_KEEP=1
     return 0
 
 
