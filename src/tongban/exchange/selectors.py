@@ -29,9 +29,7 @@ def _fmt(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d")
 
 
-def grant_check(
-    *, consumer: Department, elements: Iterable[DataElement], grants: list[Grant] | None = None
-) -> None:
+def grant_check(*, consumer: Department, elements: Iterable[DataElement], grants: list[Grant] | None = None) -> None:
     """Raise PermissionDenied (Chinese and English reason) unless the consumer may read every element:
     open elements and a department's own elements always, conditional ones under an active grant,
     closed ones never."""
