@@ -117,6 +117,7 @@ def test_citizen_applies_with_prefill_a_correction_and_write_back(page, client, 
     with page.expect_response(lambda r: r.request.method == "POST" and "/pages/filing/" in r.url):
         page.get_by_label("异地长期居住").check()
     page.get_by_label("异地居住地址").wait_for()
+    assert page.evaluate("document.activeElement.id") == "f-filing_type-0"  # the swap keeps the keyboard's place
     page.get_by_label("异地居住地址").fill("广东省深圳市南山区科技园1号")
     page.get_by_label("备案开始日期").fill("1899-12-31")
     page.get_by_label("联系电话").fill("13812345678")
@@ -147,6 +148,13 @@ def test_citizen_applies_with_prefill_a_correction_and_write_back(page, client, 
     assert filing.get_by_text("2026-12-05").is_visible()
     _accessible(page, "check-elder")
     page.get_by_label("户号：H00012").check()
+    page.get_by_role("button", name="提交申请").click()  # the declaration forgotten
+    summary = page.get_by_role("alert")
+    summary.wait_for()
+    summary.get_by_role("link", name="请确认申请内容真实有效").click()
+    assert page.evaluate("document.activeElement.id") == "declaration"
+    assert page.get_by_label("户号：H00012").is_checked() and not Submission.objects.exists()
+    _accessible(page, "check-declaration-error-elder")
     page.get_by_label("本人承诺所填信息真实").check()
     page.get_by_role("button", name="提交申请").click()
 

@@ -154,6 +154,8 @@ def test_submitting_without_the_declaration_says_so_and_submits_nothing(client, 
     body = response.content.decode()
     assert response.status_code == 422
     assert "请确认申请内容真实有效" in body and "<title>错误：" in body
+    assert '<a href="#declaration">请确认申请内容真实有效</a>' in body  # the summary links to the checkbox
+    assert 'id="declaration" aria-invalid="true" aria-describedby="declaration-error"' in body
     assert 'value="household_number" id="consent-household_number" checked' in body  # the tick is kept
     assert not Submission.objects.exists()
 
