@@ -2,6 +2,7 @@
 
 Usage: `make screenshots` (builds the demo city on a temporary SQLite file, serves it on a free port,
 drives Debian chromium, writes docs/screenshots/*.png). Nothing here is part of the test suite.
+`python tools/screenshots.py apply` takes only the online application pages (the demo is still built).
 """
 
 from __future__ import annotations
@@ -70,6 +71,53 @@ def _shoot(page: Page, path: str, name: str) -> None:
 BASE = ""
 
 
+def _elder(page: Page, on: bool) -> None:
+    page.context.add_cookies([{"name": "tongban_elder", "value": "1" if on else "0", "url": BASE}])
+
+
+def _apply(page: Page) -> None:
+    """The citizen applies for 异地就医备案 online: guide, shared data, a page with an error, check, receipt."""
+    _elder(page, False)
+    page.goto("/search?q=异地就医备案")
+    guide = page.get_by_role("link", name="异地就医备案").first.get_attribute("href")
+    _shoot(page, guide, "apply-guide")
+    _elder(page, False)
+    page.goto(guide)
+    page.get_by_role("link", name="在线办理").click()
+    page.get_by_role("button", name="开始申请").click()
+    page.get_by_role("heading", name="我们已从以下部门获取您的信息").wait_for()
+    overview = page.url.removeprefix(BASE)
+    _shoot(page, overview, "apply-overview")
+    filing = f"{overview}pages/filing/"
+    for elder in (False, True):  # the place of treatment forgotten: the error summary and the message inline
+        _elder(page, elder)
+        page.goto(filing)
+        page.get_by_label("异地长期居住").check()
+        page.get_by_label("异地居住（工作）地址").fill("广东省深圳市南山区科技园科苑路15号")
+        page.get_by_label("备案开始日期").fill("2027-01-15")
+        page.get_by_role("button", name="保存并继续").click()
+        page.get_by_role("alert").wait_for()
+        name = f"apply-filing-error{'-elder' if elder else ''}"
+        page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+        print(f"  {name}.png  {filing} (POST)")
+    _elder(page, False)
+    page.get_by_label("就医地（省、市）").fill("广东省深圳市")
+    page.get_by_role("button", name="保存并继续").click()
+    page.get_by_role("heading", name="联系方式", level=1).wait_for()
+    page.get_by_label("联系电话").fill("13812345678")
+    page.get_by_role("button", name="保存并继续").click()
+    page.get_by_role("heading", name="核对申请内容").wait_for()
+    check = page.url.removeprefix(BASE)
+    _shoot(page, check, "apply-check")
+    _elder(page, False)
+    page.goto(check)
+    page.get_by_label("本人承诺所填信息真实").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("heading", name="申请已提交").wait_for()
+    _shoot(page, page.url.removeprefix(BASE), "apply-receipt")
+    _shoot(page, "/account/applications/", "account-applications")
+
+
 def main() -> int:
     global BASE
     OUT.mkdir(parents=True, exist_ok=True)
@@ -92,6 +140,11 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             public = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
             page = public.new_page()
+            if sys.argv[1:] == ["apply"]:
+                _log_in(page, "citizen")
+                _apply(page)
+                browser.close()
+                return 0
             page.goto("/")
             page.screenshot(path=str(OUT / "home.png"))  # the README's first-screen picture
             _shoot(page, "/", "portal-home")
@@ -105,6 +158,7 @@ def main() -> int:
             _shoot(page, "/account/delegations/", "account-delegations")
             _shoot(page, "/account/profile/", "account-profile")
             _shoot(page, "/account/data-uses/", "account-data-uses")
+            _apply(page)
             staff = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
             page = staff.new_page()
             _log_in(page, "operator")
