@@ -151,9 +151,11 @@ def _chart(rows: list[backfill.BackfillRow], period: str) -> dict[str, Any]:
     shown = groups[:CHART_GROUPS]
     by_key = {(r.bucket, r.group): r for r in rows}
     labels = {r.group: r.label for r in rows}
+    series = [{"name": labels[g], "data": [_percent(by_key[(b, g)].rate) for b in buckets]} for g in shown]
     return {
         "categories": [_axis_label(b, period) for b in buckets],
-        "series": [{"name": labels[g], "data": [_percent(by_key[(b, g)].rate) for b in buckets]} for g in shown],
+        "series": series,
+        "gaps": any(value is None for s in series for value in s["data"]),
         "yName": _("回填率（%）"),
         "noData": _("无提交"),
         "hidden": len(groups) - len(shown),

@@ -284,7 +284,7 @@ def test_weekly_by_item_table_has_every_week_and_the_chart_data_matches(client, 
     assert "65.0%" in html and "20.0%" in html  # the weighted rates, formatted to one decimal
     assert "回填率最高的事项" in html and "最低生活保障" in html
     data = json.loads(re.search(r'<script id="backfill-data" type="application/json">(.*?)</script>', html).group(1))
-    assert data["categories"] == ["02-23 起", "03-02 起", "03-09 起"]
+    assert data["categories"] == ["02-23 起", "03-02 起", "03-09 起"] and data["gaps"] is True
     assert data["series"] == [
         {"name": "出生户口登记", "data": [65.0, None, None]},
         {"name": "最低生活保障", "data": [None, None, 20.0]},

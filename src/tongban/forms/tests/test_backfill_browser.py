@@ -107,4 +107,13 @@ def test_operator_switches_to_weekly_and_reads_the_chart_and_the_table(page, cli
     page.get_by_role("heading", name="回填率趋势（按周 · 事项）").wait_for()
     assert axe_violations(page) == []
     screenshot(page, "backfill-weekly-elder")
+    page.evaluate("window.scrollTo(0, 0)")
     _viewport(page, "backfill-weekly-elder-top")
+
+    operator.user.elder_mode = False
+    operator.user.save()
+    page.goto(page.url + "&lang=en")
+    page.get_by_role("heading", name="Backfill rate over time (Week · Item)").wait_for()
+    assert page.locator("#backfill-chart canvas").is_visible()
+    assert axe_violations(page) == []
+    _viewport(page, "backfill-weekly-en")
