@@ -180,11 +180,15 @@ class DraftView:
         return len(visible), sum(1 for s in visible if s.mode == SHARED)
 
 
-def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None) -> DraftView:
-    """The draft's fields as they stand (optionally with unsaved answers laid over the stored ones)."""
+def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None, reuse: DraftView | None = None) -> DraftView:
+    """The draft's fields as they stand (optionally with unsaved answers laid over the stored ones).
+    `reuse`: a view of the same draft whose shared values still hold — recompute states without reading again."""
     schema = schema_for(draft.version)
-    subjects = draft_subjects(draft)
-    values = prefill_values(schema=schema, subjects=subjects, seen=draft.shared)
+    if reuse is not None:
+        values = {binding: s.shared for s in reuse.states.values() if s.shared is not None
+                  for binding in [f"{s.spec.role}:{s.spec.element}"]}  # fmt: skip
+    else:
+        values = prefill_values(schema=schema, subjects=draft_subjects(draft), seen=draft.shared)
     states = form_state(
         schema=schema,
         answers={**draft.answers, **(answers or {})},

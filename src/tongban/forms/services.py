@@ -195,13 +195,15 @@ def draft_save(*, user: User, draft_id: Any, answers: Mapping[str, Any], page: s
     draft.lock_version += 1
     draft.expires_at = max(draft.expires_at, timezone.now() + timedelta(days=settings.FORMS_DRAFT_DAYS))
     draft.save(update_fields=["answers", "lock_version", "expires_at", "updated_at"])
-    return page_errors(draft=draft, page=page)
+    return page_errors(draft=draft, page=page, view=selectors.draft_view(draft=draft, reuse=view))
 
 
-def page_errors(*, draft: Draft, page: str | None = None) -> dict[str, DomainError]:
+def page_errors(
+    *, draft: Draft, page: str | None = None, view: selectors.DraftView | None = None
+) -> dict[str, DomainError]:
     """Problems of the visible fields (of one page, or all): missing required answers, invalid ones,
     fields only a window can handle."""
-    view = selectors.draft_view(draft=draft)
+    view = view or selectors.draft_view(draft=draft)
     errors: dict[str, DomainError] = {}
     for state in view.states.values():
         if not state.visible or (page is not None and state.spec.page != page):
@@ -319,10 +321,10 @@ def _submit(
     if already is not None:
         return already
     _open(draft)
-    errors = page_errors(draft=draft)
+    view = selectors.draft_view(draft=draft)
+    errors = page_errors(draft=draft, view=view)
     if errors:
         raise FormIncomplete(errors)
-    view = selectors.draft_view(draft=draft)
     answers: dict[str, str] = {}
     shared: dict[str, Any] = {}
     declared: dict[str, Any] = {}
