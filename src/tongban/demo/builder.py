@@ -19,6 +19,7 @@ from django.utils import timezone
 from tongban.catalog.selectors import department_get
 from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
+from tongban.demo.applications_data import applications_load
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.exchange_data import exchange_load
 from tongban.demo.forms_data import forms_load
@@ -65,7 +66,8 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "person",
         "citizen",
         "林晓峰",
-        "群众（实名 L2，妻子陈思雨预产期 2027 年 1 月）：搜索“出生”读办事指南；我的→实名认证、亲友代办、登录记录",
+        "群众（实名 L2，妻子陈思雨预产期 2027 年 1 月）：搜索“出生”读办事指南；异地就医备案→在线办理"
+        "（部门已有的信息自动填写）；我的→我的申请、我的一人一档",
     ),
     DemoAccount(
         "person",
@@ -77,23 +79,28 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "person",
         "relative",
         "刘志刚",
-        "亲友代办：我的→亲友代办→“别人授权给我的”可见母亲王秀英的授权（2 年，基本养老金核定、异地就医备案）",
+        "亲友代办：我的→亲友代办→“别人授权给我的”可见母亲王秀英的授权（2 年，基本养老金核定、异地就医备案）；"
+        "异地就医备案→在线办理→为王秀英代办",
     ),
     DemoAccount(
         "enterprise",
         "legalrep",
         "赵建华",
-        "企业法定代表人（示范市鼎盛餐饮管理有限公司、新港区赵记面馆）：我的→我的企业，为员工授权经办",
+        "企业法定代表人（示范市鼎盛餐饮管理有限公司、新港区赵记面馆）：我的→我的企业，为员工授权经办；"
+        "食品经营许可→在线办理（企业信息自动填写）",
     ),
 )
 STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：工作台（一窗受理随后开放）", "sjj"),
     DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：工作台（办件审批随后开放）", "scj"),
     DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：工作台（临期超期督办随后开放）", "sjj"),
-    DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：工作台（共享目录与共享审批随后开放）", "sjj"),
+    DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：工作台→共享审核（红黄牌）、数据纠错、回填率", "sjj"),
     DemoAccount(Role.AGENT_12345, "agent_12345", "何丽", "12345 坐席：工作台；用首页搜索为来电群众查找办事指南", "sjj"),
     DemoAccount(
-        Role.OPERATOR, "operator", "黄海涛", f"平台运营：事项目录、办事指南、同义词和工作日历 {SITE}/manage/catalog/"
+        Role.OPERATOR,
+        "operator",
+        "黄海涛",
+        f"平台运营：事项目录、办事指南、同义词、工作日历和回填率 {SITE}/manage/catalog/",
     ),
     DemoAccount(Role.AUDITOR, "auditor", "何静", "审计员：工作台→审计日志，只读，可核验哈希链是否完整"),
 )
@@ -168,6 +175,9 @@ def demo_build(
             "exchange", "数据共享申请与授权", lambda tick: exchange_load(departments=departments, tick=tick)
         )
         result.counts["forms"] = stages.run("forms", "网上申请表单", lambda tick: forms_load(tick=tick))
+        result.counts["applications"] = stages.run(
+            "applications", "历史申请（回填率）", lambda tick: applications_load(seed=seed, tick=tick)
+        )
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result
