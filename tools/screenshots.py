@@ -118,6 +118,22 @@ def _apply(page: Page) -> None:
     _shoot(page, "/account/applications/", "account-applications")
 
 
+def _staff_pages(browser) -> None:  # type: ignore[no-untyped-def]
+    for username, pages in (
+        ("operator", [("/backoffice/", "backoffice-operator"), ("/manage/catalog/", "catalog-manage"),
+                      ("/backoffice/calendar/", "backoffice-calendar"),
+                      ("/backoffice/backfill/", "backoffice-backfill"),
+                      ("/backoffice/backfill/?period=week&by=item", "backoffice-backfill-items")]),
+        ("steward", [("/backoffice/exchange/", "exchange-worklist")]),
+    ):  # fmt: skip
+        context = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        _log_in(page, username)
+        for path, name in pages:
+            _shoot(page, path, name)
+        context.close()
+
+
 def main() -> int:
     global BASE
     OUT.mkdir(parents=True, exist_ok=True)
@@ -145,6 +161,10 @@ def main() -> int:
                 _apply(page)
                 browser.close()
                 return 0
+            if sys.argv[1:] == ["backoffice"]:
+                _staff_pages(browser)
+                browser.close()
+                return 0
             page.goto("/")
             page.screenshot(path=str(OUT / "home.png"))  # the README's first-screen picture
             _shoot(page, "/", "portal-home")
@@ -159,12 +179,7 @@ def main() -> int:
             _shoot(page, "/account/profile/", "account-profile")
             _shoot(page, "/account/data-uses/", "account-data-uses")
             _apply(page)
-            staff = browser.new_context(base_url=BASE, locale="zh-CN", viewport={"width": 1280, "height": 900})
-            page = staff.new_page()
-            _log_in(page, "operator")
-            _shoot(page, "/backoffice/", "backoffice-operator")
-            _shoot(page, "/manage/catalog/", "catalog-manage")
-            _shoot(page, "/backoffice/calendar/", "backoffice-calendar")
+            _staff_pages(browser)
             browser.close()
     finally:
         server.terminate()

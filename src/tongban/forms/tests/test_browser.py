@@ -114,9 +114,11 @@ def test_citizen_applies_with_prefill_a_correction_and_write_back(page, client, 
     page.get_by_role("heading", name="备案信息", level=1).wait_for()
     assert page.get_by_label("异地居住地址").count() == 0
     _accessible(page, "filing")
+    page.get_by_label("联系电话").fill("138")  # typed before the choice: the swap must not wipe it
     with page.expect_response(lambda r: r.request.method == "POST" and "/pages/filing/" in r.url):
         page.get_by_label("异地长期居住").check()
     page.get_by_label("异地居住地址").wait_for()
+    assert page.get_by_label("联系电话").input_value() == "138"
     assert page.evaluate("document.activeElement.id") == "f-filing_type-0"  # the swap keeps the keyboard's place
     page.get_by_label("异地居住地址").fill("广东省深圳市南山区科技园1号")
     page.get_by_label("备案开始日期").fill("1899-12-31")
@@ -188,7 +190,8 @@ def test_a_page_posted_after_the_session_expired_keeps_what_was_typed(page, clie
     _start_from_the_guide(page, city)
     draft = Draft.objects.get()
     page.goto(f"/account/drafts/{draft.pk}/pages/filing/")
-    page.get_by_label("异地转诊就医").check()
+    with page.expect_response(lambda r: r.request.method == "POST" and "/pages/filing/" in r.url):
+        page.get_by_label("异地转诊就医").check()  # htmx asks what this choice shows
     page.get_by_label("联系电话").fill("13812345678")
     page.context.clear_cookies(name="sessionid")  # the session expired while the page was open
     page.get_by_role("button", name="保存并继续").click()
