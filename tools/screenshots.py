@@ -91,10 +91,13 @@ def _apply(page: Page) -> None:
     filing = f"{overview}pages/filing/"
     for elder in (False, True):  # the place of treatment forgotten: the error summary and the message inline
         _elder(page, elder)
-        page.goto(filing)
-        page.get_by_label("异地长期居住").check()
-        page.get_by_label("异地居住（工作）地址").fill("广东省深圳市南山区科技园科苑路15号")
-        page.get_by_label("备案开始日期").fill("2027-01-15")
+        if elder:  # one question per screen: the forgotten one
+            page.goto(f"{filing}?q=destination")
+        else:
+            page.goto(filing)
+            page.get_by_label("异地长期居住").check()
+            page.get_by_label("异地居住（工作）地址").fill("广东省深圳市南山区科技园科苑路15号")
+            page.get_by_label("备案开始日期").fill("2027-01-15")
         page.get_by_role("button", name="保存并继续").click()
         page.get_by_role("alert").wait_for()
         name = f"apply-filing-error{'-elder' if elder else ''}"

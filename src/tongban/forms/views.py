@@ -21,7 +21,7 @@ from tongban.core.errors import DomainError, NotFound
 from tongban.forms import selectors, services
 from tongban.forms.fieldvalues import field_display
 from tongban.forms.models import Draft
-from tongban.forms.state import SHARED
+from tongban.forms.state import COLLECTED, SHARED
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
 from tongban.identity.models import Enterprise, Person, User
@@ -169,14 +169,32 @@ def _next_after(view: selectors.DraftView, page: str) -> str | None:
     return None
 
 
-def _page_context(draft: Draft, view: selectors.DraftView, page: str, errors: dict[str, DomainError]) -> dict[str, Any]:
+def _asked(view: selectors.DraftView, page: str) -> list[str]:
+    """Keys of the page's fields the applicant answers, in order (elder mode asks them one at a time)."""
+    return [s.key for s in view.page_states(page) if s.visible and s.mode == COLLECTED]
+
+
+def _page_context(
+    draft: Draft, view: selectors.DraftView, page: str, errors: dict[str, DomainError], only: str | None = None
+) -> dict[str, Any]:
     spec = next((p for p in view.schema.pages if p.key == page), None)
     if spec is None:
         raise Http404
     pages = view.asked_pages
     keys = [p.key for p in pages]
-    states = [s for s in view.page_states(page) if s.visible]
+    states = [s for s in view.page_states(page) if s.visible and (only is None or s.key == only)]
+    asked = _asked(view, page)
+    back = (
+        reverse("forms:page", args=[draft.pk, keys[keys.index(page) - 1]])
+        if page in keys and keys.index(page) > 0
+        else reverse("forms:overview", args=[draft.pk])
+    )
+    if only in asked and asked.index(only) > 0:
+        back = f"{reverse('forms:page', args=[draft.pk, page])}?q={asked[asked.index(only) - 1]}"
     return {
+        "only": only,
+        "question": asked.index(only) + 1 if only in asked else None,
+        "questions": len(asked),
         "draft": draft,
         "page": spec,
         "states": states,
@@ -186,9 +204,7 @@ def _page_context(draft: Draft, view: selectors.DraftView, page: str, errors: di
         "error_list": [(s, errors[s.key]) for s in states if s.key in errors],
         "step": keys.index(page) + 1 if page in keys else None,
         "steps": len(keys),
-        "back": reverse("forms:page", args=[draft.pk, keys[keys.index(page) - 1]])
-        if page in keys and keys.index(page) > 0
-        else reverse("forms:overview", args=[draft.pk]),
+        "back": back,
         "breadcrumbs": _draft_crumbs(draft, (spec.title, "")),
     }
 
@@ -199,8 +215,11 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
     if (done := _submitted(draft)) is not None:
         return done
     errors: dict[str, DomainError] = {}
+    # Elder mode asks one question per screen (适老化: one task per page); `q` names it.
+    elder = bool(getattr(request, "elder_mode", False))
+    only = (request.POST.get("q") or request.GET.get("q") or None) if elder else None
     if request.method == "POST":
-        answers = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        answers = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "q")}
         try:
             errors = services.draft_save(user=_user(request), draft_id=draft.pk, answers=answers, page=page)
         except DomainError as exc:
@@ -210,7 +229,13 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
         view = selectors.draft_view(draft=draft)
         if request.htmx and request.POST.get("_refresh"):  # type: ignore[attr-defined]
             # An answer changed: show or hide dependent fields; messages only after a real "next".
-            return render(request, "forms/_fieldset.html", _page_context(draft, view, page, {}))
+            return render(request, "forms/_fieldset.html", _page_context(draft, view, page, {}, only))
+        asked = _asked(view, page)
+        if only in asked:
+            errors = {k: e for k, e in errors.items() if k == only}  # only what this screen asked
+            if not errors and asked.index(only) + 1 < len(asked):
+                following_q = asked[asked.index(only) + 1]
+                return redirect(f"{reverse('forms:page', args=[draft.pk, page])}?q={following_q}")
         if not errors:
             following = _next_after(view, page)
             return (
@@ -225,7 +250,10 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
             services.draft_save(user=_user(request), draft_id=draft.pk, answers=answers, page=page)
             draft = _draft(request, draft_id)
         view = selectors.draft_view(draft=draft)
-    context = _page_context(draft, view, page, errors)
+    if elder:
+        asked = _asked(view, page)
+        only = only if only in asked else (asked[0] if asked else None)
+    context = _page_context(draft, view, page, errors, only)
     return render(request, "forms/page.html", context, status=422 if errors else 200)
 
 

@@ -229,3 +229,22 @@ def test_a_page_costs_a_bounded_number_of_queries(client, city, django_assert_ma
         f"\nqueries: page GET {len(get.captured_queries)}, page POST {len(post.captured_queries)}, "
         f"invalid POST {len(invalid.captured_queries)}, check GET {len(check_get.captured_queries)}"
     )
+
+
+def test_elder_mode_asks_one_question_per_screen_and_walks_to_the_next(client, city):
+    draft = _draft(city)
+    client.force_login(city.user)
+    client.cookies["tongban_elder"] = "1"
+    url = reverse("forms:page", args=[draft.pk, "filing"])
+    html = client.get(url).content.decode()
+    assert 'name="filing_type"' in html and 'name="phone"' not in html
+    assert "第 1 题" in html
+    # Answering the first question (which reveals the address there) leads to that question next.
+    response = client.post(url, {"q": "filing_type", "filing_type": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("?q=residence_address")
+    # A missing answer is reported for this question only, not for the ones not yet shown.
+    response = client.post(url, {"q": "residence_address", "residence_address": ""})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "请输入异地居住地址" in page and "请输入联系电话" not in page
+    assert 'name="q" value="residence_address"' in page
