@@ -12,6 +12,7 @@ the share spent in SQL, the ratio baseline / one query and the verdict against t
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -26,7 +27,7 @@ from rich.table import Table
 
 from bench import _register
 
-CALLS = 2_000
+CALLS = int(os.environ.get("BENCH_REGISTER_CALLS", "2000"))
 WARM_UP = 50
 TARGET_P99_MS = 25.0
 
@@ -89,6 +90,9 @@ def _measure(console: Console, register: _register.Register) -> None:
     many_ms: list[float] = []
     one_sql: list[float] = []
     many_sql: list[float] = []
+    one_cpu: list[float] = []
+    many_cpu: list[float] = []
+    load_before = os.getloadavg()[0]
 
     def one_query(person: Any) -> int:
         return len(profile_values(subject=person, element_codes=codes))
@@ -96,26 +100,29 @@ def _measure(console: Console, register: _register.Register) -> None:
     def field_by_field(person: Any) -> int:
         return sum(len(profile_values(subject=person, element_codes=[code])) for code in codes)
 
-    def timed(fn: Callable[[Any], int], person: Any, into: list[float], sql_into: list[float]) -> None:
+    def timed(fn: Callable[[Any], int], person: Any, into: list[float], sql_into: list[float],
+              cpu_into: list[float]) -> None:  # fmt: skip
         sql = [0.0]
         with _sql_timer(sql):
-            started = time.perf_counter()
+            cpu, started = time.process_time(), time.perf_counter()
             held = fn(person)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert held == len(codes), f"{held} of {len(codes)} values for {person.id_number}"
         into.append(elapsed * 1000)
         sql_into.append(sql[0] * 1000)
+        cpu_into.append(cpu * 1000)
 
     with Progress(console=console, transient=False) as progress:
         task = progress.add_task(f"预填 prefill: {CALLS:,} persons per method, interleaved", total=CALLS + WARM_UP)
         for k in range(CALLS + WARM_UP):
             # Alternate which method goes first, each on its own random person: neither warms the cache for the
             # other. The first WARM_UP pairs (plans, connection, Python caches) are not counted.
-            pair = [(one_query, one[k], one_ms, one_sql), (field_by_field, many[k], many_ms, many_sql)]
-            for fn, person, into, sql_into in pair if k % 2 == 0 else reversed(pair):
-                timed(fn, person, into, sql_into)
+            pair = [(one_query, one[k], one_ms, one_sql, one_cpu),
+                    (field_by_field, many[k], many_ms, many_sql, many_cpu)]  # fmt: skip
+            for fn, person, into, sql_into, cpu_into in pair if k % 2 == 0 else reversed(pair):
+                timed(fn, person, into, sql_into, cpu_into)
             if k == WARM_UP - 1:
-                for samples in (one_ms, many_ms, one_sql, many_sql):
+                for samples in (one_ms, many_ms, one_sql, many_sql, one_cpu, many_cpu):
                     samples.clear()
             progress.advance(task)
 
@@ -123,15 +130,19 @@ def _measure(console: Console, register: _register.Register) -> None:
         title=f"预填 Prefill of a {len(codes)}-field form · {register.persons:,}-person register "
         f"({register.current_values + register.history_values:,} value rows) · {CALLS:,} random persons each"
     )
-    for col in ("method", "queries", "p50 ms", "p99 ms", "mean ms", "SQL p50 ms"):
+    for col in ("method", "queries", "p50 ms", "p99 ms", "mean ms", "SQL p50 ms", "Python CPU p50 ms"):
         table.add_column(col, justify="left" if col == "method" else "right")
     table.add_row("profile_values, 40 codes (one query)", "1", f"{statistics.median(one_ms):.2f}",
                   f"{_percentile(one_ms, 99):.2f}", f"{statistics.fmean(one_ms):.2f}",
-                  f"{statistics.median(one_sql):.2f}")  # fmt: skip
+                  f"{statistics.median(one_sql):.2f}", f"{statistics.median(one_cpu):.2f}")  # fmt: skip
     table.add_row("baseline: field by field (40 × profile_values)", str(len(codes)),
                   f"{statistics.median(many_ms):.2f}", f"{_percentile(many_ms, 99):.2f}",
-                  f"{statistics.fmean(many_ms):.2f}", f"{statistics.median(many_sql):.2f}")  # fmt: skip
+                  f"{statistics.fmean(many_ms):.2f}", f"{statistics.median(many_sql):.2f}",
+                  f"{statistics.median(many_cpu):.2f}")  # fmt: skip
     console.print(table)
+    console.print(f"{os.cpu_count()} CPUs; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+                  "(other processes on the machine stretch wall-clock times; the CPU column is this process's own)",
+                  style="dim")  # fmt: skip
     console.print("plan of the one query (EXPLAIN ANALYZE, one more random person):", style="dim")
     for line in _plan(persons[-1]):
         console.print(f"  {line}", style="dim", highlight=False)

@@ -18,6 +18,7 @@ timed rounds each. Prints requests/s, latency, non-2xx counts and the ratio veri
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -80,6 +81,7 @@ class Result:
     p50_ms: float
     p90_ms: float
     p99_ms: float
+    cpu_ms: float = 0.0  # CPU of the gunicorn processes and their PostgreSQL backends per request
 
     @property
     def rps(self) -> float:
@@ -227,6 +229,43 @@ def _wrk(url: str, kind: str, seconds: int, subjects: Path, session: str, csrf: 
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_processes(root: int, database: str) -> list[int]:
+    """gunicorn's master and workers, and the PostgreSQL backends serving the bench database."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo += children.get(pid, [])
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
+                       "AND pid <> pg_backend_pid()", [database])  # fmt: skip
+        pids += [row[0] for row in cursor.fetchall()]
+    return pids
+
+
+def _cpu_snapshot(root: int, database: str) -> dict[int, float]:
+    if not Path("/proc/self/stat").exists():
+        return {}
+    return {pid: _cpu_seconds(pid) for pid in _server_processes(root, database)}
+
+
 def _results_by_answer(since: int) -> dict[str, int]:
     with connections["default"].cursor() as cursor:
         cursor.execute(
@@ -269,9 +308,12 @@ def _measure(console: Console, register: _register.Register, work: Path) -> None
             for kind, seconds, counted in plan:
                 progress.update(task, description=f"wrk POST {urls[kind].removeprefix(base)} "
                                 f"({'timed' if counted else 'warm-up'}, {seconds} s)")  # fmt: skip
+                before = _cpu_snapshot(server.pid, register.name)
                 result = _wrk(urls[kind], kind, seconds, subjects, session, csrf)
+                after = _cpu_snapshot(server.pid, register.name)
+                cpu = sum(after[pid] - before.get(pid, 0.0) for pid in after)
                 if counted:
-                    results[kind].append(result)
+                    results[kind].append(dataclasses.replace(result, cpu_ms=1000 * cpu / max(1, result.requests)))
                 progress.advance(task, seconds)
     finally:
         server.terminate()
@@ -284,14 +326,25 @@ def _measure(console: Console, register: _register.Register, work: Path) -> None
     table = Table(title=f"核验 Verify through HTTP · gunicorn {WORKERS} {WORKER_CLASS} workers"
                   f"{f' × {THREADS} threads' if WORKER_CLASS == 'gthread' else ''} · {os.cpu_count()} CPUs · "
                   f"{register.persons:,}-person register · wrk {CONNECTIONS} connections")  # fmt: skip
-    for col in ("endpoint", "round", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "socket errors"):
+    for col in ("endpoint", "round", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "socket errors",
+                "CPU ms/req"):  # fmt: skip
         table.add_column(col, justify="left" if col == "endpoint" else "right")
     names = {"insert": "baseline POST /bench/insert (one INSERT)", "verify": "POST /api/v1/verify"}
     for kind in ("insert", "verify"):
         for n, r in enumerate(results[kind], start=1):
             table.add_row(names[kind], str(n), f"{r.requests:,}", f"{r.rps:.0f}", f"{r.p50_ms:.1f}", f"{r.p90_ms:.1f}",
-                          f"{r.p99_ms:.1f}", str(r.non_2xx), str(r.socket_errors))  # fmt: skip
+                          f"{r.p99_ms:.1f}", str(r.non_2xx), str(r.socket_errors), f"{r.cpu_ms:.2f}")  # fmt: skip
     console.print(table)
+    cpu = {kind: statistics.fmean(r.cpu_ms for r in results[kind]) for kind in results}
+    if all(cpu.values()):
+        cores = os.cpu_count() or 1
+        console.print(
+            f"CPU per request (gunicorn processes + their PostgreSQL backends; not wrk, Redis or PostgreSQL's WAL "
+            f"writer): verify {cpu['verify']:.2f} ms, baseline {cpu['insert']:.2f} ms, ratio baseline / verify "
+            f"{cpu['insert'] / cpu['verify']:.2f}×; if the {cores} CPUs were the app's alone: verify ≈ "
+            f"{1000 * cores / cpu['verify']:.0f}/s, baseline ≈ {1000 * cores / cpu['insert']:.0f}/s",
+            style="dim",
+        )
     rps = {kind: statistics.fmean(r.rps for r in results[kind]) for kind in results}
     non_2xx = sum(r.non_2xx + r.socket_errors for rs in results.values() for r in rs)
     answers = _results_by_answer(audit_seq)
@@ -324,5 +377,7 @@ def run() -> None:
         console.print("[red]bench_verify_http needs wrk (apt-get install wrk; `make bench` installs it).[/red]")
         raise SystemExit(1)
     register = _register.ensure(console)
+    console.print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+                  f"({os.cpu_count()} CPUs)", style="dim")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="tongban-bench-http-") as tmp, _register.use_database(register.name):
         _measure(console, register, Path(tmp))
