@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from tongban.core.errors import DomainError, NotFound
 from tongban.exchange import selectors, services
 from tongban.exchange.forms import CorrectionDecisionForm, DecisionForm, ImportForm, RequestForm, RevokeForm
-from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, staff_required
 from tongban.identity.models import Staff, User
+from tongban.identity.pages import account_context
 from tongban.identity.roles import Role
 from tongban.registry.models import ValueType
 
@@ -281,22 +281,7 @@ def _user(request: HttpRequest) -> User:
 
 def _account_context(request: HttpRequest, title: str, trail: tuple[str, str] | None = None,
                      **extra: Any) -> dict[str, Any]:  # fmt: skip
-    user = _user(request)
-    crumbs = [
-        {"label": _("首页"), "url": reverse("catalog:home")},
-        {"label": _("我的"), "url": reverse("identity:account")},
-    ]
-    if trail:
-        crumbs.append({"label": trail[0], "url": trail[1]})
-    crumbs.append({"label": title, "url": ""})
-    return {
-        "section": "corrections",
-        "person": identity.person_for_user(user=user),
-        "staff": identity.staff_for_user(user=user),
-        "unread": identity.message_unread_count(user=user),
-        "breadcrumbs": crumbs,
-        **extra,
-    }
+    return account_context(request, section="corrections", title=title, trail=[trail] if trail else (), **extra)
 
 
 @login_required_resume

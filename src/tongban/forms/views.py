@@ -25,6 +25,7 @@ from tongban.forms.state import COLLECTED, SHARED
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
 from tongban.identity.models import Enterprise, Person, User
+from tongban.identity.pages import account_context
 
 
 def _user(request: HttpRequest) -> User:
@@ -343,15 +344,7 @@ def draft_dispute(request: HttpRequest, draft_id: UUID, key: str) -> HttpRespons
 
 
 def _account(request: HttpRequest, section: str, title: str, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
-    return {
-        "section": section,
-        "person": identity.person_for_user(user=user),
-        "staff": identity.staff_for_user(user=user),
-        "unread": identity.message_unread_count(user=user),
-        "breadcrumbs": _crumbs((_("我的"), reverse("identity:account")), (title, "")),
-        **extra,
-    }
+    return account_context(request, section=section, title=title, **extra)
 
 
 @login_required_resume

@@ -31,6 +31,7 @@ from tongban.identity.forms import (
     RegistryCheckForm,
 )
 from tongban.identity.models import Person, User
+from tongban.identity.pages import account_context
 from tongban.identity.roles import RealNameLevel, Role
 
 PENDING = "tongban_login_pending"
@@ -176,15 +177,7 @@ def demo_outbox(request: HttpRequest) -> HttpResponse:
 
 
 def _account_context(request: HttpRequest, section: str, title: str, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
-    return {
-        "section": section,
-        "person": selectors.person_for_user(user=user),
-        "staff": selectors.staff_for_user(user=user),
-        "unread": selectors.message_unread_count(user=user),
-        "breadcrumbs": _crumbs((_("我的"), reverse("identity:account")), (title, "")),
-        **extra,
-    }
+    return account_context(request, section=section, title=title, **extra)
 
 
 @login_required_resume

@@ -16,6 +16,7 @@ from tongban.core.errors import NotFound
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, staff_required
 from tongban.identity.models import Person, User
+from tongban.identity.pages import account_context
 from tongban.identity.roles import Role
 from tongban.registry import selectors
 from tongban.registry.models import SharingClass
@@ -29,19 +30,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _account_context(request: HttpRequest, section: str, title: str, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
-    return {
-        "section": section,
-        "person": identity.person_for_user(user=user),
-        "staff": identity.staff_for_user(user=user),
-        "unread": identity.message_unread_count(user=user),
-        "breadcrumbs": [
-            {"label": _("首页"), "url": reverse("catalog:home")},
-            {"label": _("我的"), "url": reverse("identity:account")},
-            {"label": title, "url": ""},
-        ],
-        **extra,
-    }
+    return account_context(request, section=section, title=title, **extra)
 
 
 def _own_person(request: HttpRequest) -> Person:
