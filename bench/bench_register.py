@@ -2,12 +2,14 @@
 fetching them field by field, in the same run.
 
 The register lives in a throwaway PostgreSQL database, `tongban_bench_register` (bench/_register.py:
-generated with COPY in a few minutes, reused when it already exists complete, dropped at the end of
-the bench run unless BENCH_REGISTER_KEEP=1 keeps it). For random persons it times
+generated with COPY in about 15 minutes, reused when it already exists complete, dropped at the end of
+the bench run unless BENCH_REGISTER_KEEP=1 keeps it). For random persons (BENCH_REGISTER_CALLS, 2,000)
+it times
 `registry.selectors.profile_values(subject=person, element_codes=<40 codes>)` (one query, values with
 provenance) and, for other random persons interleaved with those calls, the baseline: the same 40 values
 fetched one element at a time (40 calls of profile_values with one code each). Prints p50/p99 of both,
-the share spent in SQL, the ratio baseline / one query and the verdict against the target p99 ≤ 25 ms.
+the time spent in SQL and this process's CPU, the ratio baseline / one query and the verdict against
+the target p99 ≤ 25 ms.
 """
 
 from __future__ import annotations
