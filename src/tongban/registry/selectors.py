@@ -4,6 +4,7 @@ and the person's data-use history (谁用了我的数据)."""
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,13 +66,17 @@ class DepartmentGroup:
     values: list[ValueWithProvenance] = field(default_factory=list)
 
 
-def _display(element: DataElement, text: str) -> str:
-    if element.value_type == ValueType.CODE:
-        label = element.choices.get(text)
+def _display_text(value_type: str, choices: dict[str, str] | None, text: str) -> str:
+    if value_type == ValueType.CODE:
+        label = (choices or {}).get(text)
         return f"{label}" if label else text
-    if element.value_type == ValueType.BOOLEAN:
+    if value_type == ValueType.BOOLEAN:
         return gettext("是") if text == "true" else gettext("否")
     return text
+
+
+def _display(element: DataElement, text: str) -> str:
+    return _display_text(element.value_type, element.choices, text)
 
 
 def _with_provenance(value: ElementValue, alternatives: tuple[Alternative, ...] = ()) -> ValueWithProvenance:
@@ -98,15 +103,54 @@ def _subject_filter(subject: Subject) -> dict[str, Any]:
     return {"person": subject} if isinstance(subject, Person) else {"enterprise": subject}
 
 
+# Element and department names change rarely and are read on every prefill: kept per process by primary key
+# (UUIDs are never reused, so a key found is never someone else's) and read again after CATALOGUE_SECONDS.
+# Each reload builds new dicts and swaps them in whole, so a thread reading the old ones is never disturbed.
+CATALOGUE_SECONDS = 60.0
+ElementMeta = tuple[str, str, str, str, dict[str, str], str]  # code, name, name_en, value_type, choices, owner
+_catalogue_state: dict[str, Any] = {"elements": {}, "departments": {}, "at": 0.0}
+
+
+def _catalogue(
+    element_ids: set[Any], department_ids: set[Any]
+) -> tuple[dict[Any, ElementMeta], dict[Any, tuple[str, str]]]:
+    state = _catalogue_state
+    stale = time.monotonic() - state["at"] > CATALOGUE_SECONDS
+    elements, departments = state["elements"], state["departments"]
+    if stale or not element_ids <= elements.keys():
+        fields = ("pk", "code", "name", "name_en", "value_type", "choices", "owner__name")
+        elements = {pk: tuple(meta) for pk, *meta in DataElement.objects.values_list(*fields)}
+    if stale or not department_ids <= departments.keys():
+        departments = {pk: (n, en) for pk, n, en in Department.objects.values_list("pk", "name", "name_en")}
+    if stale:
+        state["at"] = time.monotonic()
+    state["elements"], state["departments"] = elements, departments
+    return elements, departments
+
+
 def profile_values(*, subject: Subject, element_codes: Iterable[str]) -> dict[str, ValueWithProvenance]:
-    """Current values of the named elements for one subject, with provenance, in one query (prefill)."""
+    """Current values of the named elements for one subject, with provenance, in one query (prefill).
+    Reads only the columns it returns; names come from the per-process catalogue (bench: register)."""
     codes = list(element_codes)
-    rows = (
+    rows = list(
         ElementValue.objects.filter(**_subject_filter(subject), current=True, element__code__in=codes)
-        .select_related("element__owner", "source_department")
         .order_by()
+        .values_list(
+            "element_id", "value", "source_department_id", "source_record_id", "as_of", "trust_level", "conflict"
+        )
     )
-    return {row.element.code: _with_provenance(row) for row in rows}
+    elements, departments = _catalogue({r[0] for r in rows}, {r[2] for r in rows})
+    values = {}
+    for element_id, text, source_id, record_id, as_of, trust_level, conflict in rows:
+        code, name, name_en, value_type, choices, owner = elements[element_id]
+        source, source_en = departments[source_id]
+        values[code] = ValueWithProvenance(
+            code=code, name=name, name_en=name_en, value_type=value_type, text=text,
+            display=_display_text(value_type, choices, text), owner_department=owner, source_department=source,
+            source_department_en=source_en, source_record_id=record_id, as_of=as_of, trust_level=trust_level,
+            conflict=conflict,
+        )  # fmt: skip
+    return values
 
 
 def source_values(

@@ -245,10 +245,13 @@ def test_profile_values_is_one_query(police, person, django_assert_num_queries):
     elements = [DataElementFactory(owner=police) for _ in range(40)]
     values_record_bulk(rows=[ValueInput(person, e, f"值{i}", police, at(2025)) for i, e in enumerate(elements)])
     codes = [e.code for e in elements] + ["P.NOT_DECLARED"]
+    with django_assert_num_queries(3):  # new elements: the process reads the element and department names once
+        profile_values(subject=person, element_codes=codes)
     with django_assert_num_queries(1):
         values = profile_values(subject=person, element_codes=codes)
         assert values[elements[7].code].source_department == "示范市公安局"
     assert len(values) == 40
+    assert values[elements[7].code].name == elements[7].name
 
 
 class _Row:
