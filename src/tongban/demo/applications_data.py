@@ -24,6 +24,7 @@ from tongban.forms import selectors
 from tongban.forms.fieldvalues import field_clean
 from tongban.forms.models import Channel, FormVersion, Submission
 from tongban.forms.schema import FieldSpec, FormSchema
+from tongban.forms.services import shared_snapshot
 from tongban.forms.state import COLLECTED, SHARED, binding, form_state
 from tongban.identity.models import Enterprise, Person, User
 from tongban.registry.models import DataElement
@@ -76,11 +77,10 @@ def _one(schema: FormSchema, subjects: dict[str, Any], consumer: Any, rng: rando
     except InvalidInput:
         return None
     snapshot = {
-        s.key: {"element": s.spec.element, "role": s.spec.role, "text": s.shared.text, "display": s.shared.display,
-                "source_department": s.shared.source_department, "source_record_id": s.shared.source_record_id,
-                "as_of": s.shared.as_of.isoformat(), "trust_level": s.shared.trust_level}
-        for s in visible if s.mode == SHARED and s.shared is not None
-    }  # fmt: skip
+        s.key: shared_snapshot(spec=s.spec, value=s.shared)
+        for s in visible
+        if s.mode == SHARED and s.shared is not None
+    }
     return {
         "answers": collected, "shared": snapshot, "fields_shown": len(visible), "fields_prefilled": len(snapshot),
         "self_declared": [s.key for s in visible if s.mode == COLLECTED and s.spec.bound],

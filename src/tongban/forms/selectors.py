@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -15,10 +14,11 @@ from django.utils import timezone
 
 from tongban.catalog.models import Implementation
 from tongban.core.errors import NotFound
+from tongban.forms import expr
 from tongban.forms.models import Draft, FormVersion, Submission
 from tongban.forms.prefill import prefill_values
 from tongban.forms.schema import ElementInfo, FormSchema, schema_compile
-from tongban.forms.state import SHARED, FieldState, form_state
+from tongban.forms.state import SHARED, FieldState, binding, form_state
 from tongban.identity.models import Enterprise, Person, User
 from tongban.registry.models import DataElement
 
@@ -46,12 +46,8 @@ def referenced_codes(raw: dict[str, Any]) -> list[str]:
     return [str(f["element"]) for f in raw.get("fields") or [] if isinstance(f, dict) and f.get("element")]
 
 
-@lru_cache(maxsize=256)
-def _compiled(version_id: UUID, content_hash: str, raw_json: str) -> FormSchema:
-    import json
-
-    raw = json.loads(raw_json)
-    return schema_compile(raw, elements=element_infos(referenced_codes(raw)), subject_kind=subject_kind_of(raw))
+# Published versions never change, so (id, content hash) names one compiled schema for the life of the process.
+_compiled: dict[tuple[UUID, str], FormSchema] = {}
 
 
 def subject_kind_of(raw: dict[str, Any]) -> str:
@@ -60,9 +56,13 @@ def subject_kind_of(raw: dict[str, Any]) -> str:
 
 def schema_for(version: FormVersion) -> FormSchema:
     """The compiled schema of a published version, compiled once per process (by id and hash)."""
-    import json
-
-    return _compiled(version.pk, version.content_hash, json.dumps(version.schema, sort_keys=True))
+    key = (version.pk, version.content_hash)
+    schema = _compiled.get(key)
+    if schema is None:
+        raw = version.schema
+        schema = schema_compile(raw, elements=element_infos(referenced_codes(raw)), subject_kind=subject_kind_of(raw))
+        _compiled[key] = schema
+    return schema
 
 
 def form_current(*, implementation: Implementation) -> FormVersion | None:
@@ -169,8 +169,6 @@ class DraftView:
     @property
     def dependencies(self) -> set[str]:
         """Fields other fields' conditions read: changing one re-renders the page's fieldset."""
-        from tongban.forms import expr
-
         return {v for f in self.schema.fields for v in expr.variables(f.visible_if) | expr.variables(f.required_if)}
 
     @property
@@ -185,8 +183,7 @@ def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None, reuse: Dr
     `reuse`: a view of the same draft whose shared values still hold — recompute states without reading again."""
     schema = schema_for(draft.version)
     if reuse is not None:
-        values = {binding: s.shared for s in reuse.states.values() if s.shared is not None
-                  for binding in [f"{s.spec.role}:{s.spec.element}"]}  # fmt: skip
+        values = {binding(s.spec): s.shared for s in reuse.states.values() if s.shared is not None}
     else:
         values = prefill_values(schema=schema, subjects=draft_subjects(draft), seen=draft.shared)
     states = form_state(

@@ -25,11 +25,12 @@ from tongban.forms import selectors
 from tongban.forms.fieldvalues import field_clean, missing_error
 from tongban.forms.models import Channel, Draft, FormDefinition, FormVersion, Submission
 from tongban.forms.prefill import prefill_pull
-from tongban.forms.schema import schema_compile
+from tongban.forms.schema import FieldSpec, schema_compile
 from tongban.forms.state import COLLECTED, DECLARED, SHARED, STOPPED, binding
 from tongban.identity import selectors as identity
 from tongban.identity.models import Enterprise, Person, User
 from tongban.registry.models import DataElement, TrustLevel
+from tongban.registry.selectors import ValueWithProvenance
 from tongban.registry.services import value_record
 
 Subject = Person | Enterprise
@@ -267,6 +268,20 @@ def draft_dispute(*, user: User, draft_id: Any, field_key: str, value: str, reas
     return draft
 
 
+def shared_snapshot(*, spec: FieldSpec, value: ValueWithProvenance) -> dict[str, Any]:
+    """How a submission keeps a shared value it used: the value and its provenance, as of submission."""
+    return {
+        "element": spec.element,
+        "role": spec.role,
+        "text": value.text,
+        "display": value.display,
+        "source_department": value.source_department,
+        "source_record_id": value.source_record_id,
+        "as_of": value.as_of.isoformat(),
+        "trust_level": value.trust_level,
+    }
+
+
 def _number() -> str:
     return f"SQ{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
 
@@ -336,16 +351,7 @@ def _submit(
         if state.mode == SHARED:
             value = fresh.get(binding(spec)) or state.shared  # a source down now: the copy the registry holds
             assert value is not None  # a shared state always carries its value
-            shared[spec.key] = {
-                "element": spec.element,
-                "role": spec.role,
-                "text": value.text,
-                "display": value.display,
-                "source_department": value.source_department,
-                "source_record_id": value.source_record_id,
-                "as_of": value.as_of.isoformat(),
-                "trust_level": value.trust_level,
-            }
+            shared[spec.key] = shared_snapshot(spec=spec, value=value)
         elif state.mode == DECLARED:
             dispute = draft.disputes[spec.key]
             declared[spec.key] = {
