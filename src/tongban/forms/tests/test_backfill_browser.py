@@ -70,7 +70,7 @@ def test_operator_switches_to_weekly_and_reads_the_chart_and_the_table(page, cli
     page.get_by_label("结束日期").fill("2026-03-29")
     page.get_by_role("button", name="查看").click()
     page.get_by_role("heading", name="回填率趋势（按日 · 全部）").wait_for()
-    assert page.locator("#backfill-chart canvas").is_visible()
+    page.locator("#backfill-chart canvas").wait_for()  # ECharts draws after the page's scripts load
     assert axe_violations(page) == []
     screenshot(page, "backfill-daily")
     _viewport(page, "backfill-daily-top")
@@ -81,7 +81,8 @@ def test_operator_switches_to_weekly_and_reads_the_chart_and_the_table(page, cli
     page.wait_for_url("**period=week**")
     page.get_by_role("heading", name="回填率趋势（按周 · 全部）").wait_for()
     canvas = page.locator("#backfill-chart canvas")
-    assert canvas.is_visible() and canvas.bounding_box()["height"] > 200
+    canvas.wait_for()
+    assert canvas.bounding_box()["height"] > 200
     table = page.get_by_role("table", name="回填率明细（按周 · 全部）")
     assert table.get_by_role("row").count() == 1 + 8  # header and eight Mondays
     first_week = table.get_by_role("row").filter(has_text="2026-02-02 至 2026-02-08")
@@ -114,6 +115,6 @@ def test_operator_switches_to_weekly_and_reads_the_chart_and_the_table(page, cli
     operator.user.save()
     page.goto(page.url + "&lang=en")
     page.get_by_role("heading", name="Backfill rate over time (Week · Item)").wait_for()
-    assert page.locator("#backfill-chart canvas").is_visible()
+    page.locator("#backfill-chart canvas").wait_for()
     assert axe_violations(page) == []
     _viewport(page, "backfill-weekly-en")
