@@ -27,7 +27,10 @@ CHROMIUM_ARGS = [
 def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache
 
+    from tongban.exchange.verify import predicates_forget
+
     cache.clear()
+    predicates_forget()  # per-process copy of declared predicates: codes repeat from test to test
     yield
 
 

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tongban.core.nul.NulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tongban.core.sessions.SessionRefreshMiddleware",
     "tongban.ui.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,7 +116,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEMO_MODE
 CSRF_COOKIE_SECURE = not DEMO_MODE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit slides at most once a minute (tongban.core.sessions), not with a write on every request.
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 CSRF_FAILURE_VIEW = "tongban.identity.views.csrf_failure"  # 页面已过期: explain and link back, never a bare 403
 
 LANGUAGE_CODE = "zh-hans"

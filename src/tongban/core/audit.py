@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -48,7 +48,15 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+_HEAD_LOCK = "SELECT seq, hash FROM core_audithead WHERE id = 1 FOR UPDATE"
+_ENTRY_INSERT = (
+    "INSERT INTO core_auditentry (seq, at, actor, action, object_type, object_id, subject_hash, data, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_HEAD_MOVE = "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1"
+
+
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, no savepoint round trips: it fails whole
 def audit_record(
     *,
     action: str,
@@ -58,24 +66,40 @@ def audit_record(
     subject: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. `subject` is an ID number or credit code; only its keyed hash is kept."""
-    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=timezone.now(),
-        actor=actor[:200],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        subject_hash=subject_hash(subject) if subject else "",
-        # Round-trip through JSON so the hash is computed over what the database will return.
-        data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-        prev_hash=head.hash,
-    )
-    entry.hash = _entry_hash(prev_hash=head.hash, seq=entry.seq, fields=_fields(entry))
-    entry.save(force_insert=True)
-    head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
+    """Append one entry. `subject` is an ID number or credit code; only its keyed hash is kept.
+
+    Three plain statements under the head row's lock (every verify answer and data use passes here,
+    so no ORM compilation on this path); SQLite, which has no FOR UPDATE, serialises writers itself."""
+    lock = _HEAD_LOCK if connection.features.has_select_for_update else _HEAD_LOCK.removesuffix(" FOR UPDATE")
+    with connection.cursor() as cursor:
+        cursor.execute(lock)
+        row = cursor.fetchone()
+        if row is None:  # the very first entry: make the head (get_or_create copes with a racing first)
+            AuditHead.objects.get_or_create(id=1)
+            cursor.execute(lock)
+            row = cursor.fetchone()
+        head_seq, head_hash = row
+        entry = AuditEntry(
+            seq=head_seq + 1,
+            at=timezone.now(),
+            actor=actor[:200],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            subject_hash=subject_hash(subject) if subject else "",
+            # Round-trip through JSON so the hash is computed over what the database will return.
+            data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
+            prev_hash=head_hash,
+        )
+        entry.hash = _entry_hash(prev_hash=head_hash, seq=entry.seq, fields=_fields(entry))
+        data_field = AuditEntry._meta.get_field("data")
+        cursor.execute(_ENTRY_INSERT, [
+            entry.seq, connection.ops.adapt_datetimefield_value(entry.at), entry.actor, entry.action,
+            entry.object_type, entry.object_id, entry.subject_hash,
+            data_field.get_db_prep_value(entry.data, connection), entry.prev_hash, entry.hash,
+        ])  # fmt: skip
+        cursor.execute(_HEAD_MOVE, [entry.seq, entry.hash])
+    entry._state.adding = False  # it is in the table now: save() would refuse, as for any stored entry
     return entry
 
 

@@ -4,29 +4,89 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from tongban.core.errors import RateLimited
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One request counted against one bucket's limit for one key."""
+
+    bucket: str
+    key: str
+    limit: int | None = None  # None: settings.RATE_LIMITS[bucket] (or 60 a minute)
+    window: int | None = None
+
+    def resolved(self) -> tuple[int, int]:
+        default_limit, default_window = settings.RATE_LIMITS.get(self.bucket, (60, 60))
+        return self.limit or default_limit, self.window or default_window
+
+
+def _cache_key(hit: Hit, window: int, now: float) -> str:
+    digest = hashlib.sha256(hit.key.encode()).hexdigest()[:32]
+    return f"rl:{hit.bucket}:{digest}:{int(now // window)}"
+
+
+def _count_generic(key: str, window: int) -> int:
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        return 1
+
+
+_clients: dict[int, tuple[Any, Any]] = {}
+
+
+def _redis_client(backend: RedisCache) -> Any:
+    """One redis-py client per cache backend and process (thread-safe, over the backend's pool): Django's
+    get_client() builds a new one per call, and a client's construction copies ~170 reply callbacks."""
+    owner, client = _clients.get(id(backend._cache), (None, None))
+    if owner is not backend._cache:  # keep the owner too: an id is only unique while its object lives
+        client = backend._cache.get_client(None, write=True)
+        _clients[id(backend._cache)] = (backend._cache, client)
+    return client
+
+
+def _counts(hits: tuple[Hit, ...]) -> list[tuple[int, int, int]]:
+    """(count, limit, window) for each hit. On Redis every counter in one round trip: SET NX with the
+    window's expiry, then INCR (Django's Redis cache stores integers as plain integers, so these are the
+    same counters cache.add and cache.incr see); any other cache counts with add/incr per hit."""
+    now = time.time()
+    resolved = [(hit, *hit.resolved()) for hit in hits]
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy to it, never a RedisCache itself
+    if isinstance(backend, RedisCache):
+        keys = [backend.make_and_validate_key(_cache_key(hit, window, now)) for hit, _, window in resolved]
+        pipe = _redis_client(backend).pipeline(transaction=False)
+        for key, (_, _, window) in zip(keys, resolved, strict=True):
+            pipe.set(key, 0, ex=window + 1, nx=True)
+            pipe.incr(key)
+        replies = pipe.execute()
+        counts = [int(replies[i]) for i in range(1, len(replies), 2)]
+    else:
+        counts = [_count_generic(_cache_key(hit, window, now), window) for hit, _, window in resolved]
+    return [(count, limit, window) for count, (_, limit, window) in zip(counts, resolved, strict=True)]
+
+
+def rate_limit_hits(*hits: Hit) -> None:
+    """Count one request against every hit's bucket; RateLimited if any is past its limit (all are counted,
+    so a caller cannot probe one bucket while another is exhausted)."""
+    for count, limit, window in _counts(hits):
+        if count > limit:
+            raise RateLimited(retry_after=window - int(time.time()) % window)
+
+
 def rate_limit_hit(*, bucket: str, key: str, limit: int | None = None, window: int | None = None) -> int:
     """Count one request for `key` in `bucket`; raise RateLimited past the bucket's limit."""
-    default_limit, default_window = settings.RATE_LIMITS.get(bucket, (60, 60))
-    limit = limit or default_limit
-    window = window or default_window
-    slot = int(time.time() // window)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"rl:{bucket}:{digest}:{slot}"
-    if cache.add(cache_key, 1, timeout=window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window + 1)
-            count = 1
+    count, limit, window = _counts((Hit(bucket, key, limit, window),))[0]
     if count > limit:
         raise RateLimited(retry_after=window - int(time.time()) % window)
     return count

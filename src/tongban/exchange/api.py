@@ -126,16 +126,16 @@ class VerifyOut(Schema):
     },
 )
 def verify_predicate(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
-    staff = identity.staff_for_user(user=request.user)  # type: ignore[arg-type]
-    if staff is None or staff.department is None or not staff.active:
+    seat = identity.staff_seat_for_user(user=request.user)  # type: ignore[arg-type]
+    if seat is None:
         raise PermissionDenied("只有部门工作人员可以核验", "Only department staff can verify")
     answer = verify.verify_answer(
-        consumer=staff.department,
+        consumer=seat.department,
         subject=payload.subject,
         predicate_code=payload.predicate,
         params=payload.params,
         purpose=payload.purpose,
         case=payload.case,
-        actor=f"staff:{staff.pk}",
+        actor=f"staff:{seat.staff_id}",
     )
     return VerifyOut(result=answer.result, evidence_id=answer.evidence_id, as_of=answer.as_of)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ inside it (recording fetched values, metering) is atomic on its own.
 from __future__ import annotations
 
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,7 +21,6 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tongban.core.audit import audit_record
@@ -376,22 +376,33 @@ def _fetch_in_thread(connector: Connector, subject: Subject, codes: list[str]) -
         connection.close()  # this thread's own database connection
 
 
-@transaction.atomic
+_USAGE_METER = (
+    "INSERT INTO exchange_usagecounter (id, created_at, updated_at, consumer_id, element_code, calls, failures, "
+    "denied, total_latency_ms) VALUES {rows} ON CONFLICT (consumer_id, element_code) DO UPDATE SET "
+    "calls = exchange_usagecounter.calls + 1, failures = exchange_usagecounter.failures + EXCLUDED.failures, "
+    "denied = exchange_usagecounter.denied + EXCLUDED.denied, "
+    "total_latency_ms = exchange_usagecounter.total_latency_ms + EXCLUDED.total_latency_ms, "
+    "updated_at = EXCLUDED.updated_at"
+)
+
+
 def usage_meter(*, consumer: Department, outcomes: dict[str, str], latency_ms: int) -> None:
     """Count one hub read per element for the consumer; outcomes: element code → "ok" | "failed" | "denied"."""
-    # A handful of statements however many elements: a 40-field form must not meter with 80 queries.
-    codes = list(outcomes)
-    if not codes:
+    # One upsert however many elements (PostgreSQL and SQLite ≥ 3.24 both have ON CONFLICT … DO UPDATE):
+    # a 40-field form must not meter with 80 queries, nor a verify call with three.
+    if not outcomes:
         return
-    UsageCounter.objects.bulk_create(
-        [UsageCounter(consumer=consumer, element_code=code) for code in codes], ignore_conflicts=True
-    )
-    counters = UsageCounter.objects.filter(consumer=consumer, element_code__in=codes)
-    counters.update(calls=F("calls") + 1, total_latency_ms=F("total_latency_ms") + latency_ms)
-    for outcome, column in (("failed", "failures"), ("denied", "denied")):
-        hit = [code for code, seen in outcomes.items() if seen == outcome]
-        if hit:
-            counters.filter(element_code__in=hit).update(**{column: F(column) + 1})
+    pk = UsageCounter._meta.pk
+    assert pk is not None
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    consumer_id = pk.get_db_prep_value(consumer.pk, connection)
+    params: list[Any] = []
+    for code, seen in outcomes.items():
+        params += [pk.get_db_prep_value(uuid.uuid4(), connection), now, now, consumer_id, code, 1,
+                   int(seen == "failed"), int(seen == "denied"), latency_ms]  # fmt: skip
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(outcomes))
+    with connection.cursor() as cursor:
+        cursor.execute(_USAGE_METER.format(rows=rows), params)
 
 
 @transaction.atomic

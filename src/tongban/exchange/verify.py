@@ -12,25 +12,25 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tongban.core.audit import audit_record
 from tongban.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
-from tongban.core.ratelimit import rate_limit_hit
+from tongban.core.ratelimit import Hit, rate_limit_hits
 from tongban.exchange.models import Predicate, VerifyQuotaUse
 from tongban.exchange.selectors import grant_check
 from tongban.exchange.services import usage_meter
-from tongban.identity.models import Department, Enterprise, Person
+from tongban.identity.models import Department
 from tongban.registry import selectors as registry
-from tongban.registry.models import DataElement, SubjectKind, ValueType
+from tongban.registry.models import DataElement, ValueType
 
 OPERATORS = {o.value for o in Predicate.Operator}
 PARAM_TYPES = {"integer", "decimal", "text"}
@@ -107,6 +107,8 @@ def predicate_declare(
             f"运算“{operator}”需要参数 {wanted}", f"Operator “{operator}” needs the parameter {wanted}",
             field="param_schema",
         )  # fmt: skip
+    predicates_forget()
+    transaction.on_commit(predicates_forget)  # and once more when other workers' reads can see it
     predicate, _ = Predicate.objects.update_or_create(
         code=code.strip(),
         defaults={"name": name, "name_en": name_en, "element_code": element_code, "operator": operator,
@@ -119,6 +121,30 @@ def predicate_declare(
 
 
 # --- Answering -------------------------------------------------------------------------------------
+
+# Active predicates and their elements, read on every call and changed rarely, are kept per process:
+# read again after CATALOGUE_SECONDS, and at once when a code is not found (a predicate declared in
+# another worker answers on its first call). Deactivating one reaches other workers within a minute.
+CATALOGUE_SECONDS = 60.0
+_declared: dict[str, Any] = {"by_code": {}, "at": 0.0}
+
+
+def predicates_forget() -> None:
+    """Drop this process's copy of the declared predicates (after a declaration, and between tests)."""
+    _declared["by_code"], _declared["at"] = {}, 0.0
+
+
+def _declared_predicate(code: str) -> tuple[Predicate, DataElement | None] | None:
+    state = _declared
+    if time.monotonic() - state["at"] > CATALOGUE_SECONDS or code not in state["by_code"]:
+        predicates = list(Predicate.objects.filter(active=True))
+        elements = DataElement.objects.select_related("owner").in_bulk(
+            {p.element_code for p in predicates}, field_name="code"
+        )
+        state["by_code"] = {p.code: (p, elements.get(p.element_code)) for p in predicates}  # swapped in whole
+        state["at"] = time.monotonic()
+    found: tuple[Predicate, DataElement | None] | None = state["by_code"].get(code)
+    return found
 
 
 def _param(name: str, spec: dict[str, Any], raw: Any) -> Any:
@@ -165,7 +191,8 @@ def _param(name: str, spec: dict[str, Any], raw: Any) -> Any:
 
 def predicate_params(*, code: str, params: Any) -> tuple[Predicate, dict[str, Any]]:
     """The active predicate named and its checked parameters (caller's and fixed), or PredicateInvalid."""
-    predicate = Predicate.objects.filter(code=(code or "").strip(), active=True).first() if code else None
+    found = _declared_predicate((code or "").strip()) if code else None
+    predicate = found[0] if found else None
     if predicate is None:
         raise PredicateInvalid(f"未登记的核验条件：{code}", f"Unregistered predicate: {code}", field="predicate")
     if params is None:
@@ -233,26 +260,42 @@ def _seconds_to_local_midnight() -> int:
     return max(1, int((midnight - now).total_seconds()))
 
 
-@transaction.atomic
+_QUOTA_TAKE = (
+    "INSERT INTO exchange_verifyquotause (id, created_at, updated_at, consumer_id, day, count) "
+    "VALUES (%s, %s, %s, %s, %s, 1) ON CONFLICT (consumer_id, day) DO UPDATE "
+    "SET count = exchange_verifyquotause.count + 1, updated_at = EXCLUDED.updated_at RETURNING count"
+)
+
+
 def _quota_take(consumer: Department) -> None:
-    """Count one answer against today's quota; RateLimited (429) once it is used up."""
-    today = timezone.localdate()
-    use, _ = VerifyQuotaUse.objects.select_for_update().get_or_create(consumer=consumer, day=today)
-    if use.count >= _quota(consumer):
+    """Count one answer against today's quota in one statement; RateLimited (429) once it is used up.
+    Called inside the answer's transaction, so a refused answer (or any later failure) counts nothing."""
+    quota = _quota(consumer)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _QUOTA_TAKE,
+            [_uuid_param(uuid.uuid4()), now, now, _uuid_param(consumer.pk),
+             connection.ops.adapt_datefield_value(timezone.localdate())],
+        )  # fmt: skip
+        count = cursor.fetchone()[0]
+    if count > quota:
         raise RateLimited(
-            f"本部门今日核验次数已用完（{_quota(consumer)} 次）",
-            f"Your department has used today's verify quota ({_quota(consumer)})",
+            f"本部门今日核验次数已用完（{quota} 次）", f"Your department has used today's verify quota ({quota})",
             retry_after=_seconds_to_local_midnight(), reason="quota",
         )  # fmt: skip
-    VerifyQuotaUse.objects.filter(pk=use.pk).update(count=F("count") + 1)
+
+
+def _uuid_param(value: uuid.UUID) -> Any:
+    return VerifyQuotaUse._meta.pk.get_db_prep_value(value, connection)  # type: ignore[union-attr]
 
 
 def _rate_limit(consumer: Department, subject: str) -> None:
     rates: dict[str, tuple[int, int]] = {**DEFAULT_RATE, **getattr(settings, "EXCHANGE_VERIFY_RATE", {})}
-    limit, window = rates["consumer"]
-    rate_limit_hit(bucket="verify.consumer", key=str(consumer.pk), limit=limit, window=window)
-    limit, window = rates["subject"]
-    rate_limit_hit(bucket="verify.subject", key=f"{consumer.pk}:{subject}", limit=limit, window=window)
+    rate_limit_hits(
+        Hit("verify.consumer", str(consumer.pk), *rates["consumer"]),
+        Hit("verify.subject", f"{consumer.pk}:{subject}", *rates["subject"]),
+    )
 
 
 def verify_answer(
@@ -280,7 +323,8 @@ def verify_answer(
     if not case:
         raise PredicateInvalid("请填写案件（办件）编号", "Give the case reference", field="case")
     _rate_limit(consumer, ident)
-    element = DataElement.objects.select_related("owner").filter(code=predicate.element_code).first()
+    found = _declared_predicate(predicate.code)
+    element = found[1] if found else None
     if element is None:
         raise PredicateInvalid(
             f"核验条件 {predicate.code} 读取的数据项已不存在",
@@ -293,27 +337,24 @@ def verify_answer(
     except PermissionDenied:
         usage_meter(consumer=consumer, outcomes={element.code: "denied"}, latency_ms=0)  # like a refused pull
         raise
-    _quota_take(consumer)
-    held: Person | Enterprise | None
-    if element.subject_kind == SubjectKind.PERSON:
-        held = Person.objects.filter(id_number=ident).first()
-    else:
-        held = Enterprise.objects.filter(credit_code=ident).first()
-    result: bool | None = None
-    as_of: datetime | None = None
-    if held is not None:
-        value = registry.profile_values(subject=held, element_codes=[element.code]).get(element.code)
-        if value is not None:
-            result = predicate_evaluate(
-                operator=predicate.operator, value_type=element.value_type, text=value.text, params=values
-            )
-            as_of = value.as_of if result is not None else None
-    answer = "undetermined" if result is None else ("true" if result else "false")
-    usage_meter(consumer=consumer, outcomes={element.code: "ok"}, latency_ms=int((time.monotonic() - started) * 1000))
-    entry = audit_record(
-        action="verify.answered", actor=actor, object_type="predicate", object_id=predicate.code, subject=ident,
-        data={"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},
-              "elements": [element.code], "purpose": purpose[:300], "case": case[:100], "result": answer,
-              "department": consumer.name},
+    value = registry.current_value_by_identifier(
+        subject_kind=element.subject_kind, identifier=ident, element_id=element.pk
+    )
+    result = None if value is None else predicate_evaluate(
+        operator=predicate.operator, value_type=element.value_type, text=value.text, params=values
     )  # fmt: skip
+    as_of = value.as_of if value is not None and result is not None else None
+    answer = "undetermined" if result is None else ("true" if result else "false")
+    # Quota, meter and audit entry in one transaction: one commit per answer, and nothing counted if it fails.
+    with transaction.atomic():
+        _quota_take(consumer)
+        usage_meter(consumer=consumer, outcomes={element.code: "ok"},
+                    latency_ms=int((time.monotonic() - started) * 1000))  # fmt: skip
+        entry = audit_record(
+            action="verify.answered", actor=actor, object_type="predicate", object_id=predicate.code,
+            subject=ident,
+            data={"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},
+                  "elements": [element.code], "purpose": purpose[:300], "case": case[:100], "result": answer,
+                  "department": consumer.name},
+        )  # fmt: skip
     return VerifyAnswer(result=answer, evidence_id=entry.seq, as_of=as_of)

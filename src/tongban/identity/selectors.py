@@ -13,6 +13,7 @@ from tongban.core.errors import NotFound
 from tongban.core.models import AuditEntry
 from tongban.identity.models import (
     Delegation,
+    Department,
     Enterprise,
     LoginEvent,
     OidcClientProfile,
@@ -37,6 +38,32 @@ def staff_for_user(*, user: User) -> Staff | None:
     if not user.is_authenticated:
         return None
     return Staff.objects.select_related("department").filter(user=user, active=True).first()
+
+
+@dataclass(frozen=True)
+class StaffSeat:
+    """Who an API caller is in one light query: the active staff record's id and its department."""
+
+    staff_id: UUID
+    department: Department
+
+
+_SEAT_FIELDS = ("id", "credit_code", "name", "name_en")
+
+
+def staff_seat_for_user(*, user: User) -> StaffSeat | None:
+    """The active staff record of this login with its department, or None (also for staff without one).
+    The department holds only the fields a hub call reads; others load on first use (deferred)."""
+    if not user.is_authenticated:
+        return None
+    row = (
+        Staff.objects.filter(user=user, active=True, department__isnull=False)
+        .values_list("pk", *(f"department__{f}" for f in _SEAT_FIELDS))
+        .first()
+    )
+    if row is None:
+        return None
+    return StaffSeat(staff_id=row[0], department=Department.from_db("default", list(_SEAT_FIELDS), list(row[1:])))
 
 
 def staff_get(*, user: User) -> Staff:
