@@ -49,10 +49,11 @@ _clients: dict[int, tuple[Any, Any]] = {}
 def _redis_client(backend: RedisCache) -> Any:
     """One redis-py client per cache backend and process (thread-safe, over the backend's pool): Django's
     get_client() builds a new one per call, and a client's construction copies ~170 reply callbacks."""
-    owner, client = _clients.get(id(backend._cache), (None, None))
-    if owner is not backend._cache:  # keep the owner too: an id is only unique while its object lives
-        client = backend._cache.get_client(None, write=True)
-        _clients[id(backend._cache)] = (backend._cache, client)
+    inner = backend._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient (not in the stubs)
+    owner, client = _clients.get(id(inner), (None, None))
+    if owner is not inner:  # keep the owner too: an id is only unique while its object lives
+        client = inner.get_client(None, write=True)
+        _clients[id(inner)] = (inner, client)
     return client
 
 

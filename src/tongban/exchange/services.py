@@ -26,9 +26,10 @@ from django.utils import timezone
 from tongban.core.audit import audit_record
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from tongban.core.rawsql import uuid_param
 from tongban.exchange import imports
 from tongban.exchange.connectors import Connector, FetchedValue, connector_for
-from tongban.exchange.models import CorrectionRequest, Grant, HubOperator, SharingRequest, UsageCounter
+from tongban.exchange.models import CorrectionRequest, Grant, HubOperator, SharingRequest
 from tongban.exchange.selectors import (
     can_decide,
     correction_get_for_decider,
@@ -392,13 +393,11 @@ def usage_meter(*, consumer: Department, outcomes: dict[str, str], latency_ms: i
     # a 40-field form must not meter with 80 queries, nor a verify call with three.
     if not outcomes:
         return
-    pk = UsageCounter._meta.pk
-    assert pk is not None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    consumer_id = pk.get_db_prep_value(consumer.pk, connection)
+    consumer_id = uuid_param(consumer.pk)
     params: list[Any] = []
     for code, seen in outcomes.items():
-        params += [pk.get_db_prep_value(uuid.uuid4(), connection), now, now, consumer_id, code, 1,
+        params += [uuid_param(uuid.uuid4()), now, now, consumer_id, code, 1,
                    int(seen == "failed"), int(seen == "denied"), latency_ms]  # fmt: skip
     rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(outcomes))
     with connection.cursor() as cursor:

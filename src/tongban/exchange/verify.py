@@ -25,7 +25,8 @@ from django.utils import timezone
 from tongban.core.audit import audit_record
 from tongban.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from tongban.core.ratelimit import Hit, rate_limit_hits
-from tongban.exchange.models import Predicate, VerifyQuotaUse
+from tongban.core.rawsql import uuid_param
+from tongban.exchange.models import Predicate
 from tongban.exchange.selectors import grant_check
 from tongban.exchange.services import usage_meter
 from tongban.identity.models import Department
@@ -275,7 +276,7 @@ def _quota_take(consumer: Department) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             _QUOTA_TAKE,
-            [_uuid_param(uuid.uuid4()), now, now, _uuid_param(consumer.pk),
+            [uuid_param(uuid.uuid4()), now, now, uuid_param(consumer.pk),
              connection.ops.adapt_datefield_value(timezone.localdate())],
         )  # fmt: skip
         count = cursor.fetchone()[0]
@@ -284,10 +285,6 @@ def _quota_take(consumer: Department) -> None:
             f"本部门今日核验次数已用完（{quota} 次）", f"Your department has used today's verify quota ({quota})",
             retry_after=_seconds_to_local_midnight(), reason="quota",
         )  # fmt: skip
-
-
-def _uuid_param(value: uuid.UUID) -> Any:
-    return VerifyQuotaUse._meta.pk.get_db_prep_value(value, connection)  # type: ignore[union-attr]
 
 
 def _rate_limit(consumer: Department, subject: str) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tongban.core.audit import ChainProblem, audit_record, audit_verify
 from tongban.core.errors import NotFound
 from tongban.core.models import AuditEntry
+from tongban.core.rawsql import uuid_param, uuid_value
 from tongban.identity.models import (
     Delegation,
     Department,
@@ -48,22 +50,25 @@ class StaffSeat:
     department: Department
 
 
-_SEAT_FIELDS = ("id", "credit_code", "name", "name_en")
+_SEAT = (
+    "SELECT s.id, d.id, d.credit_code, d.name, d.name_en FROM identity_staff s "
+    "JOIN identity_department d ON d.id = s.department_id WHERE s.user_id = %s AND s.active"
+)
 
 
 def staff_seat_for_user(*, user: User) -> StaffSeat | None:
     """The active staff record of this login with its department, or None (also for staff without one).
-    The department holds only the fields a hub call reads; others load on first use (deferred)."""
+    One plain statement (every verify call asks); the department holds only the fields a hub call
+    reads, the others load on first use (deferred)."""
     if not user.is_authenticated:
         return None
-    row = (
-        Staff.objects.filter(user=user, active=True, department__isnull=False)
-        .values_list("pk", *(f"department__{f}" for f in _SEAT_FIELDS))
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_SEAT, [uuid_param(user.pk)])
+        row = cursor.fetchone()
     if row is None:
         return None
-    return StaffSeat(staff_id=row[0], department=Department.from_db("default", list(_SEAT_FIELDS), list(row[1:])))
+    department = Department.from_db("default", ["id", "credit_code", "name", "name_en"], [uuid_value(row[1]), *row[2:]])
+    return StaffSeat(staff_id=uuid_value(row[0]), department=department)
 
 
 def staff_get(*, user: User) -> Staff:

@@ -7,17 +7,17 @@ import contextlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 
 from tongban.core.audit import audit_list_for_subject
 from tongban.core.models import AuditEntry
+from tongban.core.rawsql import datetime_value, uuid_param, uuid_value
 from tongban.identity.models import Department, Enterprise, Person, Staff
 from tongban.registry.models import DataElement, ElementValue, SubjectKind, TrustLevel, ValueType
 from tongban.registry.services import choose_current
@@ -167,10 +167,6 @@ _CURRENT_BY_ENTERPRISE = (
 )
 
 
-def _uuid(value: Any) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
-
-
 def current_value_by_identifier(*, subject_kind: str, identifier: str, element_id: UUID) -> ValueWithProvenance | None:
     """The current value of one element for the person (ID number) or enterprise (credit code) so
     identified. None alike for an unknown subject and a value not held: verify must not tell them apart.
@@ -178,18 +174,15 @@ def current_value_by_identifier(*, subject_kind: str, identifier: str, element_i
     One plain statement, as every verify answer reads through here; the cursor gives SQLite's text for
     UUIDs, datetimes and booleans, which are read back into what the ORM would have returned."""
     sql = _CURRENT_BY_PERSON if subject_kind == SubjectKind.PERSON else _CURRENT_BY_ENTERPRISE
-    pk = ElementValue._meta.pk
-    assert pk is not None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [identifier, pk.get_db_prep_value(element_id, connection)])
+        cursor.execute(sql, [identifier, uuid_param(element_id)])
         row = cursor.fetchone()
     if row is None:
         return None
     element, text, source, record_id, as_of, trust_level, conflict = row
-    if isinstance(as_of, str):
-        as_of = parse_datetime(as_of)
-        as_of = as_of if as_of is None or as_of.tzinfo else as_of.replace(tzinfo=UTC)
-    values = _values_from_rows([(_uuid(element), text, _uuid(source), record_id, as_of, trust_level, bool(conflict))])
+    values = _values_from_rows(
+        [(uuid_value(element), text, uuid_value(source), record_id, datetime_value(as_of), trust_level, bool(conflict))]
+    )
     return next(iter(values.values()), None)
 
 

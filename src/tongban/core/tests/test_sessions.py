@@ -2,8 +2,8 @@
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tongban.core import sessions
 from tongban.identity.tests.factories import person_with_account
@@ -18,8 +18,11 @@ def _expiry(client):
 def _session_writes(client, path):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
-    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE \"django_session\"",
-                                                                               "INSERT INTO \"django_session\""))]
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(('UPDATE "django_session"', 'INSERT INTO "django_session"'))
+    ]
 
 
 def test_a_used_session_is_rewritten_once_a_minute_not_on_every_request(client, monkeypatch):
