@@ -85,8 +85,14 @@ class DataElement(BaseModel):
 class ElementValue(BaseModel):
     """A value of one element for one subject as one source reported it at one time."""
 
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes on the subject keys: the partial (subject, element) indexes below lead with
+    # them, and a full index of a column that is NULL on every other row only carries the NULLs.
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
     value = models.TextField()  # canonical text; see registry.values for the typed reading
     source_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
@@ -110,17 +116,25 @@ class ElementValue(BaseModel):
                 name="element_value_exactly_one_subject",
             ),
             models.UniqueConstraint(
-                fields=["person", "element"], condition=models.Q(current=True), name="uniq_current_person_value"
+                fields=["person", "element"],
+                condition=models.Q(current=True, person__isnull=False),
+                name="uniq_current_person_value",
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "element"],
-                condition=models.Q(current=True),
+                condition=models.Q(current=True, enterprise__isnull=False),
                 name="uniq_current_enterprise_value",
             ),
         ]
-        indexes = [
-            models.Index(fields=["person", "element"], name="registry_value_person_idx"),
-            models.Index(fields=["enterprise", "element"], name="registry_value_ent_idx"),
+        indexes = [  # a subject's history of one element (and the cascade when a subject goes)
+            models.Index(
+                fields=["person", "element"], condition=models.Q(person__isnull=False), name="registry_value_person_idx"
+            ),
+            models.Index(
+                fields=["enterprise", "element"],
+                condition=models.Q(enterprise__isnull=False),
+                name="registry_value_ent_idx",
+            ),
         ]
 
     @property
