@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tongban.registry",
     "tongban.exchange",
     "tongban.forms",
+    "tongban.cases",
     "tongban.ui",
     "tongban.demo",
 ]

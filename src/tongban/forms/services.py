@@ -21,7 +21,7 @@ from tongban.catalog.models import Implementation, Item
 from tongban.core.audit import audit_record
 from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from tongban.exchange import services as exchange
-from tongban.forms import selectors
+from tongban.forms import selectors, signals
 from tongban.forms.fieldvalues import field_clean, missing_error
 from tongban.forms.models import Channel, Draft, FormDefinition, FormVersion, Submission
 from tongban.forms.prefill import prefill_pull
@@ -406,6 +406,7 @@ def _submit(
             "prefilled": prefilled,
         },
     )
+    signals.submitted.send(sender=Submission, submission=submission)  # cases opens the case, in this transaction
     return submission
 
 

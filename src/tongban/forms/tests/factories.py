@@ -65,7 +65,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"SQ{timezone.localdate():%Y%m%d}{n:06d}")
     implementation = factory.SubFactory(ImplementationFactory)
-    version = factory.SubFactory(FormVersionFactory, definition__item=factory.SelfAttribute("..implementation.item"))
+    version = factory.SubFactory(FormVersionFactory, definition__item=factory.SelfAttribute("...implementation.item"))
     item_code = factory.LazyAttribute(lambda o: o.implementation.item.basic_code)
     department = factory.LazyAttribute(lambda o: o.implementation.department)
     user = factory.SubFactory(UserFactory)

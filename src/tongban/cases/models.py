@@ -1,0 +1,100 @@
+"""Cases (办件): one application of one item, its transitions, suspensions and correction notice."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from tongban.cases.codes import ActedThrough, Action, Delivery, State, SuspensionKind
+from tongban.catalog.codes import CaseType, LimitUnit
+from tongban.catalog.models import Implementation
+from tongban.core.models import BaseModel
+from tongban.forms.models import Channel, Submission
+from tongban.identity.models import Department, Enterprise, Person, User
+
+
+class Case(BaseModel):
+    """State and clock of one case; how it got there is in its `Transition` rows, never overwritten."""
+
+    number = models.CharField(max_length=20, unique=True)  # the submission's number: 申请编号 = 办件编号
+    lookup_code = models.CharField(max_length=8)  # with the number: progress without logging in
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="+")
+    implementation = models.ForeignKey(Implementation, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")  # the login that applied
+    agent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")  # who acted
+    subject_person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.SUBMITTED)
+    revision = models.PositiveIntegerField(default=0)  # +1 per transition: a stale form is a conflict
+    # The limit as the published guide said when the case was opened.
+    case_type = models.CharField(max_length=1, choices=CaseType.choices)
+    limit_days = models.PositiveIntegerField(default=0)
+    limit_unit = models.CharField(max_length=1, choices=LimitUnit.choices)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    accepted_on = models.DateField(null=True, blank=True)  # the clock starts the day after
+    due_on = models.DateField(null=True, blank=True)  # moved on by each suspension's length
+    suspended_since = models.DateField(null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(default=0)  # in the limit's unit, all suspensions so far
+    decided_at = models.DateTimeField(null=True, blank=True)
+    correction_used = models.BooleanField(default=False)  # 一次性告知: at most one per case
+    delivered_via = models.CharField(max_length=12, choices=Delivery.choices, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["department", "state", "due_on"], name="cases_worklist_idx"),
+            models.Index(fields=["user", "submitted_at"], name="cases_user_idx"),
+            models.Index(fields=["state", "due_on"], name="cases_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Transition(models.Model):
+    """One move of a case: who, when, why, through which channel. Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_state = models.CharField(max_length=24, choices=State.choices, blank=True)  # blank on the first row
+    to_state = models.CharField(max_length=24, choices=State.choices)
+    actor = models.CharField(max_length=80)  # "staff:<id>", "person:<id>", "system:<what>"
+    actor_name = models.CharField(max_length=100, blank=True)
+    channel = models.CharField(max_length=12, choices=ActedThrough.choices)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="uniq_case_transition_seq")]
+
+
+class Suspension(BaseModel):
+    """特别程序: from its first day to the day it ended, not counted against the limit."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(max_length=16, choices=SuspensionKind.choices)
+    reason = models.TextField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    counted_days = models.PositiveIntegerField(default=0)  # days added back to the due date at the end
+
+    class Meta:
+        ordering = ["case", "started_on"]
+
+
+class CorrectionNotice(BaseModel):
+    """一次性告知书: everything missing or wrong, told once; the case waits for the applicant."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="correction_notice")
+    items = models.JSONField()  # [{"material": name, "problem": what is missing or wrong}]
+    note = models.TextField(blank=True)
+    issued_by = models.CharField(max_length=100)
+    issued_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)

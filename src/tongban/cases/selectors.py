@@ -1,0 +1,93 @@
+"""Reads of cases, each scoped by who asks (DESIGN §6): an id in a URL never grants access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from tongban.cases.clock import Clock, clock_read
+from tongban.cases.codes import CLOCK_RUNNING, State
+from tongban.cases.models import Case, CorrectionNotice, Transition
+from tongban.core.errors import NotFound
+from tongban.identity.models import Staff, User
+from tongban.identity.roles import Role
+
+WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # read every department's cases
+
+
+def _with_item(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("implementation__item", "department", "agent", "subject_person", "subject_enterprise")
+
+
+def case_list_for_applicant(*, user: User) -> QuerySet[Case]:
+    """The cases this login applied for, and those applied for on this person's behalf (亲友代办)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return _with_item(Case.objects.filter(Q(user=user) | Q(subject_person__user=user))).order_by("-submitted_at")
+
+
+def case_get_for_applicant(*, user: User, case_id: Any) -> Case:
+    case = case_list_for_applicant(user=user).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("未找到该办件", "No such case")
+    return case
+
+
+def cases_for_staff(*, staff: Staff) -> QuerySet[Case]:
+    """The cases a staff member may see: their department's, or all for supervisors and auditors."""
+    if not staff.active:
+        return Case.objects.none()
+    if set(staff.roles) & WIDE_ROLES:
+        return _with_item(Case.objects.all())
+    if staff.department_id is None:
+        return Case.objects.none()
+    return _with_item(Case.objects.filter(department_id=staff.department_id))
+
+
+def case_get_for_staff(*, staff: Staff, case_id: Any) -> Case:
+    case = cases_for_staff(staff=staff).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("未找到该办件", "No such case")
+    return case
+
+
+def worklist(*, staff: Staff, states: list[str] | None = None) -> QuerySet[Case]:
+    """Open cases of the staff member's department, the nearest due date first (undated ones last)."""
+    open_states = states or [State.SUBMITTED, State.ACCEPTED, State.IN_REVIEW, State.SUSPENDED, State.APPROVED,
+                             State.DENIED, State.CORRECTION_REQUESTED]  # fmt: skip
+    qs = cases_for_staff(staff=staff).filter(state__in=open_states)
+    return qs.order_by(F("due_on").asc(nulls_last=True), "submitted_at")
+
+
+def overdue(*, staff: Staff, today: dt.date | None = None) -> QuerySet[Case]:
+    """Cases on the clock whose due date has passed (supervision, 督办)."""
+    today = today or timezone.localdate()
+    return cases_for_staff(staff=staff).filter(state__in=list(CLOCK_RUNNING), due_on__lt=today).order_by("due_on")
+
+
+def case_lookup(*, number: str, code: str) -> Case | None:
+    """Progress by case number and lookup code, without logging in; None for any mismatch alike."""
+    case = _with_item(Case.objects.filter(number=(number or "").strip().upper()[:20])).first()
+    if case is None or not hmac.compare_digest(case.lookup_code, (code or "").strip()[:8]):
+        return None
+    return case
+
+
+def case_timeline(*, case: Case) -> list[Transition]:
+    return list(case.transitions.order_by("seq"))
+
+
+def case_clock(*, case: Case, today: dt.date | None = None) -> Clock:
+    return clock_read(
+        state=case.state, limit_days=case.limit_days, unit=case.limit_unit, accepted_on=case.accepted_on,
+        due_on=case.due_on, suspended_since=case.suspended_since, suspended_days=case.suspended_days,
+        today=today or timezone.localdate(),
+    )  # fmt: skip
+
+
+def correction_notice(*, case: Case) -> CorrectionNotice | None:
+    return CorrectionNotice.objects.filter(case=case).first()

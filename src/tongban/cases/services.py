@@ -1,0 +1,354 @@
+"""Every write to a case: open it from a submission, then one service per lifecycle action.
+
+Each action locks the case row, checks the move against codes.TRANSITIONS (409 naming the current
+state otherwise) and against the revision the actor saw (two reviewers deciding at once: the second
+gets a conflict, nothing is overwritten), appends a Transition and notifies the applicant after
+commit (in-app always, SMS when the applicant has a mobile number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.cases.clock import days_after, days_between
+from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
+from tongban.cases.models import Case, CorrectionNotice, Suspension, Transition
+from tongban.catalog import selectors as catalog
+from tongban.catalog.codes import CaseType
+from tongban.core.audit import audit_record
+from tongban.core.errors import Conflict, InvalidInput, PermissionDenied
+from tongban.forms.models import Submission
+from tongban.identity.models import OutboxMessage, Person, Staff, User
+from tongban.identity.roles import Role
+from tongban.identity.services import message_send
+
+LOOKUP_DIGITS = 6
+MAX_REASON = 2000
+
+
+class TransitionRefused(Conflict):
+    """The action does not apply in the case's current state: 409 naming that state."""
+
+    code = "transition_refused"
+
+    def __init__(self, case: Case, action: str) -> None:
+        state = State(case.state)
+        super().__init__(
+            f"办件当前状态为“{state.label}”，不能{Action(action).label}",
+            f"The case is “{state.value}”; “{action}” does not apply",
+            current_state=state.value,
+        )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who moves a case and through which channel; recorded on every transition."""
+
+    ref: str  # "staff:<id>", "person:<id>", "system:<what>"
+    name: str
+    channel: str
+    staff: Staff | None = field(default=None, compare=False)
+    user: User | None = field(default=None, compare=False)
+
+    @classmethod
+    def of_staff(cls, staff: Staff, channel: str = ActedThrough.BACKOFFICE) -> Actor:
+        return cls(f"staff:{staff.pk}", staff.name, channel, staff=staff, user=staff.user)
+
+    @classmethod
+    def of_person(cls, person: Person, user: User, channel: str = ActedThrough.WEB) -> Actor:
+        return cls(f"person:{person.pk}", person.name, channel, user=user)
+
+    @classmethod
+    def system(cls, what: str) -> Actor:
+        return cls(f"system:{what}", "系统", ActedThrough.SYSTEM)
+
+
+# Who may take each action: staff roles of the case's department, or the applicant.
+STAFF_ROLES: dict[str, frozenset[str]] = {
+    Action.ACCEPT: frozenset({Role.CLERK, Role.REVIEWER}),
+    Action.REJECT: frozenset({Role.CLERK, Role.REVIEWER}),
+    Action.REQUEST_CORRECTION: frozenset({Role.CLERK, Role.REVIEWER}),
+    Action.START_REVIEW: frozenset({Role.REVIEWER}),
+    Action.SUSPEND: frozenset({Role.REVIEWER}),
+    Action.RESUME: frozenset({Role.REVIEWER}),
+    Action.APPROVE: frozenset({Role.REVIEWER}),
+    Action.DENY: frozenset({Role.REVIEWER}),
+    Action.DELIVER: frozenset({Role.CLERK, Role.REVIEWER}),
+    Action.ARCHIVE: frozenset({Role.CLERK, Role.REVIEWER}),
+    Action.REVOKE: frozenset({Role.REVIEWER}),
+}
+APPLICANT_ACTIONS = frozenset({Action.CORRECT, Action.WITHDRAW})
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _authorise(case: Case, action: str, actor: Actor) -> None:
+    if actor.ref.startswith("system:"):
+        return
+    if action in APPLICANT_ACTIONS:
+        if actor.user is None or actor.user.pk != case.user_id:
+            raise PermissionDenied("只有申请人可以办理此操作", "Only the applicant can do this")
+        return
+    staff = actor.staff
+    if staff is None or not staff.active or staff.department_id != case.department_id:
+        raise PermissionDenied(
+            "只有承办部门的工作人员可以办理此操作", "Only staff of the handling department can do this"
+        )
+    if not set(staff.roles) & STAFF_ROLES[action]:
+        raise PermissionDenied("您的角色不能办理此操作", "Your role cannot do this")
+
+
+def _move(
+    case: Case, action: str, actor: Actor, *, reason: str = "", data: dict[str, Any] | None = None,
+    revision: int | None = None,
+) -> Transition:  # fmt: skip
+    """Apply one action to a locked case (the caller saves the case's other fields with it)."""
+    target = TRANSITIONS.get((case.state, action))
+    if target is None:
+        raise TransitionRefused(case, action)
+    if revision is not None and revision != case.revision:
+        last = case.transitions.order_by("-seq").first()
+        by = f"（{last.actor_name}，{timezone.localtime(last.at):%H:%M}）" if last else ""
+        raise Conflict(
+            f"办件已被他人处理{by}，当前状态为“{State(case.state).label}”，请刷新后再办理",
+            f"Someone else has acted on this case; it is now “{case.state}”. Reload and try again.",
+            current_state=case.state,
+        )  # fmt: skip
+    _authorise(case, action, actor)
+    reason = (reason or "").strip()[:MAX_REASON]
+    moved = Transition.objects.create(
+        case=case, seq=case.revision + 1, action=action, from_state=case.state, to_state=target,
+        actor=actor.ref, actor_name=actor.name[:100], channel=actor.channel, reason=reason, data=data or {},
+    )  # fmt: skip
+    case.state, case.revision = target, case.revision + 1
+    audit_record(
+        action=f"case.{action}", actor=actor.ref, object_type="case", object_id=case.number,
+        data={"from": moved.from_state, "to": target, "channel": actor.channel},
+    )  # fmt: skip
+    transaction.on_commit(lambda: _notify(case_id=case.pk, seq=moved.seq))
+    return moved
+
+
+def _locked(case_id: Any) -> Case:
+    return Case.objects.select_for_update().get(pk=case_id)
+
+
+NOTICE_ZH = {
+    State.SUBMITTED: "您的申请 {number}（{item}）已提交，等待受理。",
+    State.ACCEPTED: "您的申请 {number}（{item}）已受理，承诺于 {due} 前办结。",
+    State.REJECTED_AT_INTAKE: "您的申请 {number}（{item}）不予受理：{reason}",
+    State.CORRECTION_REQUESTED: "您的申请 {number}（{item}）需要补正材料，请查看一次性告知书。",
+    State.IN_REVIEW: "您的申请 {number}（{item}）正在审查。",
+    State.SUSPENDED: "您的申请 {number}（{item}）进入特别程序：{reason}，所需时间不计入办理时限。",
+    State.APPROVED: "您的申请 {number}（{item}）已准予。",
+    State.DENIED: "您的申请 {number}（{item}）不予准予：{reason}",
+    State.RESULT_DELIVERED: "您的申请 {number}（{item}）的办理结果已送达。欢迎对本次服务作出评价。",
+    State.ARCHIVED: "您的申请 {number}（{item}）已办结归档。",
+    State.WITHDRAWN: "您的申请 {number}（{item}）已撤回。",
+    State.REVOKED: "您的申请 {number}（{item}）的决定已被撤销：{reason}",
+}
+
+
+def _notify(*, case_id: Any, seq: int) -> None:
+    """The applicant hears of every move: in-app always, and by SMS where a mobile number is known."""
+    case = Case.objects.select_related("implementation__item", "agent", "user").get(pk=case_id)
+    moved = case.transitions.get(seq=seq)
+    body = NOTICE_ZH[State(moved.to_state)].format(
+        number=case.number, item=case.implementation.item.name, reason=moved.reason or "详见办件页面",
+        due=case.due_on.isoformat() if case.due_on else "—",
+    )  # fmt: skip
+    message_send(body=body, user=case.user)
+    mobile = case.agent.mobile or case.user.mobile
+    if mobile:
+        message_send(body=f"【示范市政务服务】{body}", channel=OutboxMessage.Channel.SMS, to=mobile)
+
+
+# --- opening -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(*, submission: Submission) -> Case:
+    """The case of a submission (one per submission, so a retried submit opens nothing twice)."""
+    existing = Case.objects.filter(submission=submission).first()
+    if existing is not None:
+        return existing
+    guide = catalog.guide_published(submission.implementation)
+    case = Case.objects.create(
+        number=submission.number, lookup_code=f"{secrets.randbelow(10**LOOKUP_DIGITS):0{LOOKUP_DIGITS}d}",
+        submission=submission, implementation=submission.implementation, department=submission.department,
+        user=submission.user, agent=submission.agent, subject_person=submission.subject_person,
+        subject_enterprise=submission.subject_enterprise, channel=submission.channel,
+        state=State.SUBMITTED, case_type=guide.case_type,
+        limit_days=guide.promised_limit_days or guide.legal_limit_days,
+        limit_unit=guide.promised_limit_unit if guide.promised_limit_days else guide.legal_limit_unit,
+        submitted_at=submission.submitted_at,
+    )  # fmt: skip
+    Transition.objects.create(
+        case=case, seq=0, action=Action.SUBMIT, from_state="", to_state=State.SUBMITTED,
+        actor=f"person:{submission.agent_id}", actor_name=submission.agent.name, channel=submission.channel,
+    )  # fmt: skip
+    transaction.on_commit(lambda: _notify(case_id=case.pk, seq=0))
+    return case
+
+
+# --- intake (一窗受理) -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_accept(*, case_id: Any, actor: Actor, revision: int | None = None, note: str = "") -> Case:
+    """Accept: the clock starts. An immediate item (即办件) is due the same day."""
+    case = _locked(case_id)
+    _move(case, Action.ACCEPT, actor, reason=note, revision=revision)
+    case.accepted_on = _today()
+    immediate = case.case_type == CaseType.IMMEDIATE or case.limit_days == 0
+    case.due_on = case.accepted_on if immediate else days_after(case.accepted_on, case.limit_days, case.limit_unit)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_reject_at_intake(*, case_id: Any, actor: Actor, reason: str, revision: int | None = None) -> Case:
+    if not (reason or "").strip():
+        raise InvalidInput("请写明不予受理的理由", "Give the reason for not accepting", field="reason")
+    case = _locked(case_id)
+    _move(case, Action.REJECT, actor, reason=reason, revision=revision)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_request_correction(
+    *, case_id: Any, actor: Actor, items: list[dict[str, str]], note: str = "", revision: int | None = None
+) -> CorrectionNotice:
+    """Issue the one-time correction notice (一次性告知书): every missing or wrong material at once.
+    A case gets one; a second is refused."""
+    cleaned = [
+        {"material": str(i.get("material", "")).strip()[:300], "problem": str(i.get("problem", "")).strip()[:500]}
+        for i in items
+        if str(i.get("material", "")).strip()
+    ]
+    if not cleaned:
+        raise InvalidInput("请列出需要补正的材料", "List the materials to correct", field="items")
+    case = _locked(case_id)
+    if case.correction_used:
+        raise Conflict(
+            "本办件已出具过一次性告知书，不能再次要求补正",
+            "This case has had its one-time correction notice; another is not allowed",
+            current_state=case.state,
+        )
+    _move(case, Action.REQUEST_CORRECTION, actor, reason=note, data={"items": cleaned}, revision=revision)
+    case.correction_used = True
+    case.save()
+    return CorrectionNotice.objects.create(case=case, items=cleaned, note=note.strip(), issued_by=actor.name)
+
+
+@transaction.atomic
+def case_correct(*, case_id: Any, actor: Actor, note: str = "") -> Case:
+    """The applicant answers the notice; the case goes back to intake."""
+    case = _locked(case_id)
+    _move(case, Action.CORRECT, actor, reason=note)
+    CorrectionNotice.objects.filter(case=case).update(answered_at=timezone.now())
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case_id: Any, actor: Actor, reason: str = "") -> Case:
+    case = _locked(case_id)
+    _move(case, Action.WITHDRAW, actor, reason=reason)
+    case.save()
+    return case
+
+
+# --- review and decision -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_start_review(*, case_id: Any, actor: Actor, revision: int | None = None) -> Case:
+    case = _locked(case_id)
+    _move(case, Action.START_REVIEW, actor, revision=revision)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_suspend(*, case_id: Any, actor: Actor, kind: str, reason: str, revision: int | None = None) -> Suspension:
+    """Start a special procedure (inspection, hearing, expert review, testing): the clock stops."""
+    if kind not in SuspensionKind.values:
+        raise InvalidInput("请选择特别程序的类型", "Choose the kind of special procedure", field="kind")
+    if not (reason or "").strip():
+        raise InvalidInput("请写明启动特别程序的理由", "Give the reason for the special procedure", field="reason")
+    case = _locked(case_id)
+    _move(case, Action.SUSPEND, actor, reason=reason, data={"kind": kind}, revision=revision)
+    case.suspended_since = _today()
+    case.save()
+    return Suspension.objects.create(case=case, kind=kind, reason=reason.strip(), started_on=case.suspended_since)
+
+
+@transaction.atomic
+def case_resume(*, case_id: Any, actor: Actor, revision: int | None = None) -> Case:
+    """End the special procedure: its days are added back to the due date."""
+    case = _locked(case_id)
+    _move(case, Action.RESUME, actor, revision=revision)
+    today, since = _today(), case.suspended_since or _today()
+    counted = days_between(since, today, case.limit_unit)
+    Suspension.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today, counted_days=counted)
+    if case.due_on is not None and counted:
+        case.due_on = days_after(case.due_on, counted, case.limit_unit)
+    case.suspended_days += counted
+    case.suspended_since = None
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_decide(
+    *, case_id: Any, actor: Actor, approve: bool, reason: str = "", revision: int | None = None,
+    evidence: dict[str, Any] | None = None,
+) -> Case:  # fmt: skip
+    """Approve or deny (a denial needs its reasons); from review, or at acceptance for an immediate item."""
+    if not approve and not (reason or "").strip():
+        raise InvalidInput("不予准予须写明理由", "A denial needs its reasons", field="reason")
+    case = _locked(case_id)
+    _move(case, Action.APPROVE if approve else Action.DENY, actor, reason=reason, data=evidence, revision=revision)
+    case.decided_at = timezone.now()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_deliver(*, case_id: Any, actor: Actor, via: str, note: str = "") -> Case:
+    if via not in Delivery.values:
+        raise InvalidInput("请选择送达方式", "Choose how the result is delivered", field="via")
+    case = _locked(case_id)
+    _move(case, Action.DELIVER, actor, reason=note, data={"via": via})
+    case.delivered_via = via
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_archive(*, case_id: Any, actor: Actor) -> Case:
+    case = _locked(case_id)
+    _move(case, Action.ARCHIVE, actor)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_revoke(*, case_id: Any, actor: Actor, reason: str) -> Case:
+    """Revoke a decision (a failed pledge check, a decision found wrong)."""
+    if not (reason or "").strip():
+        raise InvalidInput("请写明撤销的理由", "Give the reason for revoking", field="reason")
+    case = _locked(case_id)
+    _move(case, Action.REVOKE, actor, reason=reason)
+    case.save()
+    return case
