@@ -1,0 +1,3 @@
+"""URLs of the applicant pages of cases."""
+
+urlpatterns: list = []

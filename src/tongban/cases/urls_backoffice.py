@@ -1,0 +1,3 @@
+"""URLs of the backoffice pages of cases."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the window pages of cases."""
+
+urlpatterns: list = []
