@@ -264,6 +264,8 @@ def case_correct(*, case_id: Any, actor: Actor, note: str = "") -> Case:
 def case_withdraw(*, case_id: Any, actor: Actor, reason: str = "") -> Case:
     case = _locked(case_id)
     _move(case, Action.WITHDRAW, actor, reason=reason)
+    if case.suspended_since is not None:
+        _end_suspension(case)  # withdrawn during a special procedure: it ends with the case
     case.save()
     return case
 
@@ -298,6 +300,12 @@ def case_resume(*, case_id: Any, actor: Actor, revision: int | None = None) -> C
     """End the special procedure: its days are added back to the due date."""
     case = _locked(case_id)
     _move(case, Action.RESUME, actor, revision=revision)
+    _end_suspension(case)
+    case.save()
+    return case
+
+
+def _end_suspension(case: Case) -> None:
     today, since = _today(), case.suspended_since or _today()
     counted = days_between(since, today, case.limit_unit)
     Suspension.objects.filter(case=case, ended_on__isnull=True).update(ended_on=today, counted_days=counted)
@@ -305,8 +313,6 @@ def case_resume(*, case_id: Any, actor: Actor, revision: int | None = None) -> C
         case.due_on = days_after(case.due_on, counted, case.limit_unit)
     case.suspended_days += counted
     case.suspended_since = None
-    case.save()
-    return case
 
 
 @transaction.atomic
