@@ -41,6 +41,10 @@ class Clock:
     def overdue(self) -> bool:
         return self.remaining < 0
 
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.remaining)
+
 
 def clock_read(
     *, state: str, limit_days: int, unit: str, accepted_on: dt.date | None, due_on: dt.date | None,

@@ -98,3 +98,19 @@ class CorrectionNotice(BaseModel):
     issued_by = models.CharField(max_length=100)
     issued_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+
+class SupervisionNote(BaseModel):
+    """督办: a supervisor's instruction on a case, with the date by which the department must answer."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notes")
+    author = models.CharField(max_length=100)
+    author_ref = models.CharField(max_length=80)
+    note = models.TextField()
+    answer_by = models.DateField()
+    automatic = models.BooleanField(default=False)  # raised by the escalation job, not by a person
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

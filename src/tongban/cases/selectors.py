@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tongban.cases.clock import Clock, clock_read
-from tongban.cases.codes import CLOCK_RUNNING, State
-from tongban.cases.models import Case, CorrectionNotice, Transition
+from tongban.cases.codes import CLOCK_RUNNING, ClockColour, State
+from tongban.cases.models import Case, CorrectionNotice, SupervisionNote, Transition
 from tongban.core.errors import NotFound
 from tongban.identity.models import Staff, User
 from tongban.identity.roles import Role
@@ -55,11 +56,14 @@ def case_get_for_staff(*, staff: Staff, case_id: Any) -> Case:
     return case
 
 
+# Cases a department still has work on: intake, review, and decisions not yet delivered.
+OPEN_STATES = (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.IN_REVIEW, State.SUSPENDED,
+               State.APPROVED, State.DENIED)  # fmt: skip
+
+
 def worklist(*, staff: Staff, states: list[str] | None = None) -> QuerySet[Case]:
     """Open cases of the staff member's department, the nearest due date first (undated ones last)."""
-    open_states = states or [State.SUBMITTED, State.ACCEPTED, State.IN_REVIEW, State.SUSPENDED, State.APPROVED,
-                             State.DENIED, State.CORRECTION_REQUESTED]  # fmt: skip
-    qs = cases_for_staff(staff=staff).filter(state__in=open_states)
+    qs = cases_for_staff(staff=staff).filter(state__in=list(states or OPEN_STATES))
     return qs.order_by(F("due_on").asc(nulls_last=True), "submitted_at")
 
 
@@ -91,3 +95,46 @@ def case_clock(*, case: Case, today: dt.date | None = None) -> Clock:
 
 def correction_notice(*, case: Case) -> CorrectionNotice | None:
     return CorrectionNotice.objects.filter(case=case).first()
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """One department's figures for the supervision dashboard."""
+
+    department: str
+    open: int
+    yellow: int
+    overdue: int
+    decided: int
+    decided_on_time: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.decided_on_time / self.decided if self.decided else None
+
+
+def department_timeliness(*, staff: Staff, today: dt.date | None = None) -> list[Timeliness]:
+    """Per department: open cases, how many are yellow or overdue, and decided ones on time."""
+    today = today or timezone.localdate()
+    rows: dict[str, dict[str, int]] = {}
+    fields = ("state", "limit_days", "limit_unit", "accepted_on", "due_on", "suspended_since", "suspended_days",
+              "decided_at", "department__name")  # fmt: skip
+    cases = cases_for_staff(staff=staff).filter(accepted_on__isnull=False).select_related(None)
+    for case in cases.select_related("department").only(*fields):
+        row = rows.setdefault(case.department.name, {"open": 0, "yellow": 0, "overdue": 0, "decided": 0, "ok": 0})
+        if case.state in CLOCK_RUNNING or case.state == State.SUSPENDED:
+            row["open"] += 1
+            clock = case_clock(case=case, today=today)
+            row["yellow"] += clock.colour == ClockColour.YELLOW
+            row["overdue"] += clock.overdue
+        elif case.decided_at is not None and case.due_on is not None:
+            row["decided"] += 1
+            row["ok"] += timezone.localtime(case.decided_at).date() <= case.due_on
+    return [
+        Timeliness(name, r["open"], r["yellow"], r["overdue"], r["decided"], r["ok"])
+        for name, r in sorted(rows.items())
+    ]
+
+
+def supervision_notes(*, case: Case) -> list[SupervisionNote]:
+    return list(case.supervision_notes.order_by("created_at"))

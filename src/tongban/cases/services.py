@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
-from tongban.cases.models import Case, CorrectionNotice, Suspension, Transition
+from tongban.cases.models import Case, CorrectionNotice, SupervisionNote, Suspension, Transition
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import CaseType
 from tongban.core.audit import audit_record
+from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, InvalidInput, PermissionDenied
 from tongban.forms.models import Submission
 from tongban.identity.models import OutboxMessage, Person, Staff, User
@@ -358,3 +359,67 @@ def case_revoke(*, case_id: Any, actor: Actor, reason: str) -> Case:
     _move(case, Action.REVOKE, actor, reason=reason)
     case.save()
     return case
+
+
+# --- supervision (督办) ----------------------------------------------------------------------------
+
+SUPERVISION_ANSWER_DAYS = 2  # working days a department has to answer a 督办 note
+
+
+@transaction.atomic
+def supervision_note_add(*, case_id: Any, actor: Actor, note: str, answer_by: dt.date | None = None) -> SupervisionNote:
+    """A supervisor's 督办 on a case, with the date by which the department must answer."""
+    staff = actor.staff
+    if staff is None or not staff.active or not staff.has_role(Role.SUPERVISOR):
+        raise PermissionDenied("只有效能督办人员可以督办", "Only supervisors can add supervision notes")
+    if not (note or "").strip():
+        raise InvalidInput("请写明督办意见", "Write the supervision note", field="note")
+    today = _today()
+    answer_by = answer_by or add_working_days(today, SUPERVISION_ANSWER_DAYS)
+    if answer_by < today:
+        raise InvalidInput("答复期限不能早于今天", "The answer date cannot be in the past", field="answer_by")
+    case = _locked(case_id)
+    supervised = SupervisionNote.objects.create(
+        case=case, author=actor.name, author_ref=actor.ref, note=note.strip()[:MAX_REASON], answer_by=answer_by
+    )
+    audit_record(action="case.supervised", actor=actor.ref, object_type="case", object_id=case.number,
+                 data={"answer_by": answer_by.isoformat()})  # fmt: skip
+    return supervised
+
+
+@transaction.atomic
+def supervision_answer(*, note_id: Any, actor: Actor, answer: str) -> SupervisionNote:
+    """The handling department answers a 督办 note (once)."""
+    if not (answer or "").strip():
+        raise InvalidInput("请填写答复", "Write the answer", field="answer")
+    supervised = SupervisionNote.objects.select_for_update().select_related("case").get(pk=note_id)
+    staff = actor.staff
+    if staff is None or staff.department_id != supervised.case.department_id:
+        raise PermissionDenied("只有承办部门可以答复督办", "Only the handling department can answer")
+    if supervised.answered_at is not None:
+        raise Conflict("该督办已答复", "This supervision note has been answered")
+    supervised.answer, supervised.answered_at = answer.strip()[:MAX_REASON], timezone.now()
+    supervised.save(update_fields=["answer", "answered_at", "updated_at"])
+    return supervised
+
+
+def cases_escalate(*, today: dt.date | None = None) -> int:
+    """The daily escalation: every case on the clock past its due date gets one automatic 督办 note
+    (and its department a message); returns how many were escalated now."""
+    today = today or _today()
+    escalated = 0
+    overdue = Case.objects.filter(state__in=[State.ACCEPTED, State.IN_REVIEW], due_on__lt=today).exclude(
+        supervision_notes__automatic=True
+    )
+    for case in overdue.select_related("implementation__item", "department").iterator():
+        with transaction.atomic():
+            SupervisionNote.objects.create(
+                case=case, author="系统督办", author_ref="system:escalation", automatic=True,
+                note=f"已超过承诺办结期限（{case.due_on:%Y-%m-%d}），请立即办理并说明超期原因。",
+                answer_by=add_working_days(today, SUPERVISION_ANSWER_DAYS),
+            )  # fmt: skip
+            due = case.due_on.isoformat() if case.due_on else ""
+            audit_record(action="case.escalated", actor="system:escalation", object_type="case",
+                         object_id=case.number, data={"due_on": due})  # fmt: skip
+        escalated += 1
+    return escalated

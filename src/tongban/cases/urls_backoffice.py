@@ -1,3 +1,18 @@
-"""URLs of the backoffice pages of cases."""
+"""URLs of the back-office pages of cases: worklist, review and decision, supervision (督办)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from tongban.cases import views_backoffice as views
+
+urlpatterns = [
+    path("backoffice/cases/", views.worklist, name="worklist"),
+    path("backoffice/cases/<str:number>/", views.review, name="review"),
+    path("backoffice/cases/<str:number>/act/<slug:action>", views.act, name="act"),
+    path("backoffice/cases/<str:number>/supervise", views.supervise, name="supervise"),
+    path(
+        "backoffice/cases/<str:number>/supervision/<uuid:note_id>/answer",
+        views.supervision_reply,
+        name="supervision_answer",
+    ),
+    path("backoffice/supervision/", views.supervision, name="supervision"),
+]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tongban.catalog.models import Implementation
 from tongban.core.errors import NotFound
 from tongban.forms import expr
+from tongban.forms.fieldvalues import field_display
 from tongban.forms.models import Draft, FormVersion, Submission
 from tongban.forms.prefill import prefill_values
 from tongban.forms.schema import ElementInfo, FormSchema, schema_compile
@@ -63,6 +64,20 @@ def schema_for(version: FormVersion) -> FormSchema:
         schema = schema_compile(raw, elements=element_infos(referenced_codes(raw)), subject_kind=subject_kind_of(raw))
         _compiled[key] = schema
     return schema
+
+
+def submission_rows(submission: Submission) -> list[dict[str, Any]]:
+    """What a submission said, in form order: shared values (with provenance), values the applicant
+    declared against a shared one, and collected answers (as displayed)."""
+    rows: list[dict[str, Any]] = []
+    for spec in schema_for(submission.version).fields:
+        if spec.key in submission.shared:
+            rows.append({"spec": spec, "mode": SHARED, "value": submission.shared[spec.key]})
+        elif spec.key in submission.declared:
+            rows.append({"spec": spec, "mode": "declared", "value": submission.declared[spec.key]})
+        elif spec.key in submission.answers:
+            rows.append({"spec": spec, "mode": "collected", "value": field_display(spec, submission.answers[spec.key])})
+    return rows
 
 
 def form_current(*, implementation: Implementation) -> FormVersion | None:

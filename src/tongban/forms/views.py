@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 from tongban.catalog import selectors as catalog
 from tongban.core.errors import DomainError, NotFound
 from tongban.forms import selectors, services
-from tongban.forms.fieldvalues import field_display
 from tongban.forms.models import Draft
-from tongban.forms.state import COLLECTED, SHARED
+from tongban.forms.state import COLLECTED
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
 from tongban.identity.models import Enterprise, Person, User
@@ -366,15 +365,7 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
         submission = selectors.submission_get_for_user(user=_user(request), number=number)
     except NotFound:
         raise Http404 from None
-    schema = selectors.schema_for(submission.version)
-    rows = []
-    for spec in schema.fields:
-        if spec.key in submission.shared:
-            rows.append({"spec": spec, "mode": SHARED, "value": submission.shared[spec.key]})
-        elif spec.key in submission.declared:
-            rows.append({"spec": spec, "mode": "declared", "value": submission.declared[spec.key]})
-        elif spec.key in submission.answers:
-            rows.append({"spec": spec, "mode": "collected", "value": field_display(spec, submission.answers[spec.key])})
+    rows = selectors.submission_rows(submission)
     context = _account(request, "applications", submission.number, submission=submission, rows=rows)
     context["breadcrumbs"][-1:] = [
         {"label": _("我的申请"), "url": reverse("forms:applications")},

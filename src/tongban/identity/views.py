@@ -420,6 +420,22 @@ def backoffice(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
+    if staff.department and (staff.has_role(Role.REVIEWER) or staff.has_role(Role.CLERK)):
+        tasks.append(
+            {
+                "title": _("办件审批"),
+                "url": reverse("cases:worklist"),
+                "text": _("本部门在办的办件按办结期限排列：审查、特别程序、准予或不予、送达结果、答复督办。"),
+            }
+        )
+    if staff.has_role(Role.SUPERVISOR):
+        tasks.append(
+            {
+                "title": _("效能督办"),
+                "url": reverse("cases:supervision"),
+                "text": _("临近到期和已超期的办件、各部门按期办结率；对办件发出督办并查看答复。"),
+            }
+        )
     if staff.department:
         tasks.append(
             {

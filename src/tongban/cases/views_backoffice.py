@@ -1,0 +1,199 @@
+"""Back-office case pages: the department's worklist (nearest due date first), the review page where a
+reviewer examines, suspends, decides and delivers, and the supervisor's 督办 dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.cases import selectors, services
+from tongban.cases.codes import Action, ClockColour, Delivery, State, SuspensionKind, allowed_actions
+from tongban.cases.models import Case
+from tongban.cases.services import Actor
+from tongban.core.errors import DomainError
+from tongban.forms import selectors as forms
+from tongban.identity.decorators import staff_required
+from tongban.identity.models import Staff
+from tongban.identity.roles import Role
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.staff  # type: ignore[attr-defined,no-any-return]
+
+
+def _crumbs(*trail: tuple[str, str]) -> list[dict[str, str]]:
+    return [
+        {"label": _("首页"), "url": reverse("catalog:home")},
+        {"label": _("工作台"), "url": reverse("identity:backoffice")},
+        *({"label": label, "url": url} for label, url in trail),
+    ]
+
+
+def _case(request: HttpRequest, number: str) -> Case:
+    staff = _staff(request)
+    found = selectors.cases_for_staff(staff=staff).filter(number=number).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _row(case: Case, today: dt.date) -> dict[str, Any]:
+    return {"case": case, "clock": selectors.case_clock(case=case, today=today)}
+
+
+@staff_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    if staff.department is None:
+        raise Http404
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    states = [state] if state in State.values else None
+    rows = [_row(c, today) for c in selectors.worklist(staff=staff, states=states)[:200]]
+    context = {
+        "rows": rows,
+        "state": state,
+        "states": [(s.value, s.label) for s in State if s in selectors.OPEN_STATES],
+        "red": sum(1 for r in rows if r["clock"].colour == ClockColour.RED),
+        "yellow": sum(1 for r in rows if r["clock"].colour == ClockColour.YELLOW),
+        "breadcrumbs": _crumbs((_("办件审批"), "")),
+    }
+    return render(request, "cases/backoffice/worklist.html", context)
+
+
+def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    staff = _staff(request)
+    actions = [a for a in allowed_actions(case.state) if a in services.STAFF_ROLES]
+    mine = staff.department_id == case.department_id
+    can = {a for a in actions if mine and set(staff.roles) & services.STAFF_ROLES[a]}
+    return {
+        "case": case,
+        "clock": selectors.case_clock(case=case),
+        "timeline": selectors.case_timeline(case=case),
+        "rows": forms.submission_rows(case.submission),
+        "notice": selectors.correction_notice(case=case),
+        "notes": selectors.supervision_notes(case=case),
+        "can": can,
+        "supervisor": staff.has_role(Role.SUPERVISOR),
+        "kinds": SuspensionKind.choices,
+        "deliveries": Delivery.choices,
+        "typed": {},
+        "breadcrumbs": _crumbs((_("办件审批"), reverse("cases:worklist")), (case.number, "")),
+        **extra,
+    }
+
+
+@staff_required
+def review(request: HttpRequest, number: str) -> HttpResponse:
+    return render(request, "cases/backoffice/review.html", _detail_context(request, _case(request, number)))
+
+
+def _revision(request: HttpRequest) -> int | None:
+    raw = request.POST.get("revision", "")
+    return int(raw) if raw.isdigit() else None
+
+
+ACTS: dict[str, Callable[[Case, Actor, HttpRequest], Any]] = {
+    Action.START_REVIEW: lambda c, a, r: services.case_start_review(case_id=c.pk, actor=a, revision=_revision(r)),
+    Action.SUSPEND: lambda c, a, r: services.case_suspend(
+        case_id=c.pk, actor=a, kind=r.POST.get("kind", ""), reason=r.POST.get("reason", ""), revision=_revision(r)
+    ),
+    Action.RESUME: lambda c, a, r: services.case_resume(case_id=c.pk, actor=a, revision=_revision(r)),
+    Action.APPROVE: lambda c, a, r: services.case_decide(
+        case_id=c.pk, actor=a, approve=True, reason=r.POST.get("reason", ""), revision=_revision(r)
+    ),
+    Action.DENY: lambda c, a, r: services.case_decide(
+        case_id=c.pk, actor=a, approve=False, reason=r.POST.get("reason", ""), revision=_revision(r)
+    ),
+    Action.DELIVER: lambda c, a, r: services.case_deliver(
+        case_id=c.pk, actor=a, via=r.POST.get("via", ""), note=r.POST.get("reason", "")
+    ),
+    Action.ARCHIVE: lambda c, a, r: services.case_archive(case_id=c.pk, actor=a),
+    Action.REVOKE: lambda c, a, r: services.case_revoke(case_id=c.pk, actor=a, reason=r.POST.get("reason", "")),
+}
+DONE = {
+    Action.START_REVIEW: "已开始审查", Action.SUSPEND: "已启动特别程序，办理时限暂停计算",
+    Action.RESUME: "特别程序已结束，暂停的天数已加回办理期限", Action.APPROVE: "已作出准予决定",
+    Action.DENY: "已作出不予准予决定", Action.DELIVER: "已记录结果送达", Action.ARCHIVE: "已归档",
+    Action.REVOKE: "已撤销决定",
+}  # fmt: skip
+
+
+@staff_required
+@require_POST
+def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = _case(request, number)
+    if action not in ACTS:
+        raise Http404
+    try:
+        ACTS[action](case, Actor.of_staff(_staff(request)), request)
+    except DomainError as error:
+        case.refresh_from_db()
+        context = _detail_context(request, case, error=error, failed=action, typed=request.POST)
+        return render(request, "cases/backoffice/review.html", context, status=error.status)
+    messages.success(request, _(DONE[action]))
+    return redirect("cases:review", number=case.number)
+
+
+@staff_required
+@require_POST
+def supervise(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    raw = request.POST.get("answer_by", "")
+    try:
+        answer_by = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        answer_by = dt.date.min  # the service names the field
+    try:
+        services.supervision_note_add(
+            case_id=case.pk, actor=Actor.of_staff(_staff(request)), note=request.POST.get("note", ""),
+            answer_by=answer_by,
+        )  # fmt: skip
+    except DomainError as error:
+        context = _detail_context(request, case, error=error, failed="supervise", typed=request.POST)
+        return render(request, "cases/backoffice/review.html", context, status=error.status)
+    messages.success(request, _("督办意见已发送承办部门"))
+    return redirect("cases:review", number=case.number)
+
+
+@staff_required
+@require_POST
+def supervision_reply(request: HttpRequest, number: str, note_id: Any) -> HttpResponse:
+    case = _case(request, number)
+    note = next((n for n in selectors.supervision_notes(case=case) if n.pk == note_id), None)
+    if note is None:
+        raise Http404
+    try:
+        services.supervision_answer(note_id=note.pk, actor=Actor.of_staff(_staff(request)),
+                                    answer=request.POST.get("answer", ""))  # fmt: skip
+    except DomainError as error:
+        context = _detail_context(request, case, error=error, failed="answer", failed_note=note.pk, typed=request.POST)
+        return render(request, "cases/backoffice/review.html", context, status=error.status)
+    messages.success(request, _("已答复督办"))
+    return redirect("cases:review", number=case.number)
+
+
+@staff_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    if not staff.has_role(Role.SUPERVISOR):
+        raise Http404
+    today = timezone.localdate()
+    watched = selectors.cases_for_staff(staff=staff).filter(state__in=[State.ACCEPTED, State.IN_REVIEW])
+    rows = [_row(c, today) for c in watched.order_by("due_on")[:500]]
+    rows = [r for r in rows if r["clock"].colour in (ClockColour.RED, ClockColour.YELLOW)]
+    context = {
+        "rows": rows,
+        "timeliness": selectors.department_timeliness(staff=staff, today=today),
+        "breadcrumbs": _crumbs((_("效能督办"), "")),
+    }
+    return render(request, "cases/backoffice/supervision.html", context)
