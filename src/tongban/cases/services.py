@@ -111,7 +111,9 @@ def _move(
     case: Case, action: str, actor: Actor, *, reason: str = "", data: dict[str, Any] | None = None,
     revision: int | None = None,
 ) -> Transition:  # fmt: skip
-    """Apply one action to a locked case (the caller saves the case's other fields with it)."""
+    """Apply one action to a locked case (the caller saves the case's other fields with it).
+    Who may act is checked first: the state is nobody else's business."""
+    _authorise(case, action, actor)
     target = TRANSITIONS.get((case.state, action))
     if target is None:
         raise TransitionRefused(case, action)
@@ -123,7 +125,6 @@ def _move(
             f"Someone else has acted on this case; it is now “{case.state}”. Reload and try again.",
             current_state=case.state,
         )  # fmt: skip
-    _authorise(case, action, actor)
     reason = (reason or "").strip()[:MAX_REASON]
     moved = Transition.objects.create(
         case=case, seq=case.revision + 1, action=action, from_state=case.state, to_state=target,

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, NotFound
 from tongban.core.problems import problem_from_error, problem_response
@@ -62,3 +63,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", identity_router)
 api.add_router("/", exchange_router)
 api.add_router("/", forms_router)
+api.add_router("/", cases_router)

@@ -1,0 +1,214 @@
+"""/api/v1 endpoints of cases: the applicant's cases, the department's worklist, one case, actions on
+a case (a move the state does not allow is a 409 problem naming `current_state`), public progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
+
+from tongban.cases import selectors, services
+from tongban.cases.codes import ActedThrough, Action, allowed_actions
+from tongban.cases.models import Case
+from tongban.cases.services import Actor
+from tongban.core.errors import NotFound, PermissionDenied
+from tongban.core.problems import problem_openapi
+from tongban.core.ratelimit import client_ip, rate_limit_hit
+from tongban.identity import selectors as identity
+from tongban.identity.models import Staff, User
+
+router = Router(tags=["cases"])
+
+_READ = {
+    "401": problem_openapi("请先登录 Authentication required"),
+    "404": problem_openapi("未找到该办件 No such case (or not yours to see)"),
+    "422": problem_openapi("请求参数有误 Invalid input"),
+}
+_ACT = {
+    **_READ,
+    "403": problem_openapi("无权办理此操作 Not allowed to take this action"),
+    "409": problem_openapi(
+        "当前状态不允许此操作，或办件已被他人处理 Not allowed in the current state (current_state), "
+        "or changed since the given revision"
+    ),
+    "422": problem_openapi("请求参数有误 Invalid input"),
+}
+
+
+class TransitionOut(Schema):
+    seq: int
+    action: str
+    from_state: str
+    to_state: str
+    actor_name: str
+    channel: str
+    reason: str
+    at: dt.datetime
+
+
+class ClockOut(Schema):
+    colour: str = Field(description="green / yellow（用满 80%）/ red（到期）/ stopped（特别程序）/ none")
+    used: int
+    limit: int
+    remaining: int
+    due_on: dt.date | None
+
+
+class CaseOut(Schema):
+    number: str
+    item_code: str
+    item_name: str
+    department: str
+    state: str
+    revision: int = Field(description="随每次状态变更加一；办理时带上，防止覆盖他人的处理")
+    channel: str
+    submitted_at: dt.datetime
+    accepted_on: dt.date | None
+    due_on: dt.date | None
+    limit_days: int
+    limit_unit: str
+    clock: ClockOut
+    allowed_actions: list[str]
+
+
+class CaseDetailOut(CaseOut):
+    timeline: list[TransitionOut]
+
+
+class ProgressOut(Schema):
+    number: str
+    item_name: str
+    department: str
+    state: str
+    due_on: dt.date | None
+    steps: list[dict[str, Any]] = Field(description="办理环节：动作、状态、时间（不含人员信息）")
+
+
+class ActionIn(Schema):
+    revision: int | None = Field(None, description="看到的办件版本；与当前版本不同则 409")
+    reason: str = Field("", max_length=2000)
+    kind: str = Field("", description="特别程序类型（suspend）")
+    via: str = Field("", description="送达方式（deliver）：electronic / window / post")
+    items: list[dict[str, str]] = Field(default_factory=list, description="一次性告知：[{material, problem}]")
+
+
+def _case_out(case: Case, *, detail: bool = False) -> dict[str, Any]:
+    clock = selectors.case_clock(case=case)
+    out: dict[str, Any] = {
+        "number": case.number, "item_code": case.implementation.item.basic_code,
+        "item_name": case.implementation.item.name, "department": case.department.name, "state": case.state,
+        "revision": case.revision, "channel": case.channel, "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on, "due_on": case.due_on, "limit_days": case.limit_days,
+        "limit_unit": case.limit_unit,
+        "clock": {"colour": clock.colour, "used": clock.used, "limit": clock.limit, "remaining": clock.remaining,
+                  "due_on": clock.due_on},
+        "allowed_actions": allowed_actions(case.state),
+    }  # fmt: skip
+    if detail:
+        out["timeline"] = [
+            {"seq": t.seq, "action": t.action, "from_state": t.from_state, "to_state": t.to_state,
+             "actor_name": t.actor_name, "channel": t.channel, "reason": t.reason, "at": t.at}
+            for t in selectors.case_timeline(case=case)
+        ]  # fmt: skip
+    return out
+
+
+def _staff(request: HttpRequest) -> Staff | None:
+    return identity.staff_for_user(user=request.user)  # type: ignore[arg-type]
+
+
+def _find(request: HttpRequest, number: str) -> tuple[Case, Actor]:
+    """The case and who is acting: its department's staff, a supervisor, or its applicant — else 404."""
+    user: User = request.user  # type: ignore[assignment]
+    staff = _staff(request)
+    if staff is not None:
+        case = selectors.cases_for_staff(staff=staff).filter(number=number).first()
+        if case is not None:
+            return case, Actor.of_staff(staff, ActedThrough.API)
+    case = selectors.case_list_for_applicant(user=user).filter(number=number).first()
+    person = identity.person_for_user(user=user)
+    if case is None or person is None:
+        raise NotFound("未找到该办件", "No such case")
+    return case, Actor.of_person(person, user, ActedThrough.API)
+
+
+@router.get("/cases/mine", response=list[CaseOut], auth=django_auth, summary="我的办件 The caller's cases",
+            openapi_extra={"responses": _READ})  # fmt: skip
+def cases_mine(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_case_out(c) for c in selectors.case_list_for_applicant(user=request.user)[:100]]  # type: ignore[arg-type]
+
+
+class WorklistQuery(Schema):
+    state: str | None = Field(None, description="只看一种状态")
+
+
+@router.get("/cases/worklist", response=list[CaseOut], auth=django_auth,
+            summary="本部门在办办件，按办结期限排列 The department's open cases, nearest due date first",
+            openapi_extra={"responses": {**_READ, "403": problem_openapi("只有部门工作人员 Staff only")}})  # fmt: skip
+def cases_worklist(request: HttpRequest, query: Query[WorklistQuery]) -> list[dict[str, Any]]:
+    staff = _staff(request)
+    if staff is None or staff.department_id is None:
+        raise PermissionDenied("只有部门工作人员可以查看办件", "Only department staff can read the worklist")
+    states = [query.state] if query.state else None
+    return [_case_out(c) for c in selectors.worklist(staff=staff, states=states)[:200]]
+
+
+@router.get("/cases/progress", response=ProgressOut, auth=None,
+            summary="凭办件编号和查询码查询进度（无需登录） Progress by case number and lookup code",
+            openapi_extra={"responses": {"404": problem_openapi("编号或查询码不对 No case with this number and code"),
+                                         "422": problem_openapi("请求参数有误 Invalid input"),
+                                         "429": problem_openapi("查询过于频繁 Too many lookups")}})  # fmt: skip
+def case_progress(
+    request: HttpRequest, number: str = Query(..., max_length=20), code: str = Query(..., max_length=8)
+) -> dict[str, Any]:
+    rate_limit_hit(bucket="progress", key=client_ip(request), limit=20, window=60)
+    case = selectors.case_lookup(number=number, code=code)
+    if case is None:
+        raise NotFound("未找到，请核对编号和查询码", "Not found; check the number and the lookup code")
+    steps = [
+        {"action": t.action, "state": t.to_state, "at": t.at.isoformat()} for t in selectors.case_timeline(case=case)
+    ]
+    return {"number": case.number, "item_name": case.implementation.item.name, "department": case.department.name,
+            "state": case.state, "due_on": case.due_on, "steps": steps}  # fmt: skip
+
+
+@router.get("/cases/{number}", response=CaseDetailOut, auth=django_auth, summary="一个办件 One case",
+            openapi_extra={"responses": _READ})  # fmt: skip
+def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    case, _actor = _find(request, number)
+    return _case_out(case, detail=True)
+
+
+@router.post("/cases/{number}/actions/{action}", response=CaseDetailOut, auth=django_auth,
+             summary="办理一个动作 Take one action on a case", openapi_extra={"responses": _ACT})  # fmt: skip
+def case_act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
+    case, actor = _find(request, number)
+    rev, cid = payload.revision, case.pk
+    calls = {
+        Action.ACCEPT: lambda: services.case_accept(case_id=cid, actor=actor, revision=rev, note=payload.reason),
+        Action.REJECT: lambda: services.case_reject_at_intake(case_id=cid, actor=actor, reason=payload.reason,
+                                                              revision=rev),
+        Action.REQUEST_CORRECTION: lambda: services.case_request_correction(
+            case_id=cid, actor=actor, items=payload.items, note=payload.reason, revision=rev),
+        Action.CORRECT: lambda: services.case_correct(case_id=cid, actor=actor, note=payload.reason),
+        Action.START_REVIEW: lambda: services.case_start_review(case_id=cid, actor=actor, revision=rev),
+        Action.SUSPEND: lambda: services.case_suspend(case_id=cid, actor=actor, kind=payload.kind,
+                                                      reason=payload.reason, revision=rev),
+        Action.RESUME: lambda: services.case_resume(case_id=cid, actor=actor, revision=rev),
+        Action.APPROVE: lambda: services.case_decide(case_id=cid, actor=actor, approve=True, reason=payload.reason,
+                                                     revision=rev),
+        Action.DENY: lambda: services.case_decide(case_id=cid, actor=actor, approve=False, reason=payload.reason,
+                                                  revision=rev),
+        Action.DELIVER: lambda: services.case_deliver(case_id=cid, actor=actor, via=payload.via, note=payload.reason),
+        Action.ARCHIVE: lambda: services.case_archive(case_id=cid, actor=actor),
+        Action.WITHDRAW: lambda: services.case_withdraw(case_id=cid, actor=actor, reason=payload.reason),
+        Action.REVOKE: lambda: services.case_revoke(case_id=cid, actor=actor, reason=payload.reason),
+    }  # fmt: skip
+    if action not in calls:
+        raise NotFound(f"未知的办理动作：{action}", f"Unknown action: {action}")
+    calls[action]()
+    case.refresh_from_db()
+    return _case_out(case, detail=True)
