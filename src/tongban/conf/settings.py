@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tongban.exchange",
     "tongban.forms",
     "tongban.cases",
+    "tongban.feedback",
     "tongban.ui",
     "tongban.demo",
 ]

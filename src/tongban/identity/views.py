@@ -428,6 +428,14 @@ def backoffice(request: HttpRequest) -> HttpResponse:
                 "text": _("本部门在办的办件按办结期限排列：审查、特别程序、准予或不予、送达结果、答复督办。"),
             }
         )
+    if staff.department or staff.has_role(Role.SUPERVISOR):
+        tasks.append(
+            {
+                "title": _("差评整改"),
+                "url": reverse("feedback:rectifications"),
+                "text": _("核实差评、回访评价人，在 5 个工作日内（复杂情形 15 个）整改并答复；逾期转督办。"),
+            }
+        )
     if staff.has_role(Role.SUPERVISOR):
         tasks.append(
             {
