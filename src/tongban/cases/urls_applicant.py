@@ -1,3 +1,12 @@
-"""URLs of the applicant pages of cases."""
+"""URLs of the applicant pages of cases: 我的办件, one case (answer the correction notice, withdraw), and
+the public progress lookup by case number and lookup code."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from tongban.cases import views_applicant as views
+
+urlpatterns = [
+    path("account/cases/", views.case_list, name="applicant_cases"),
+    path("account/cases/<str:number>/", views.case_detail, name="applicant_case"),
+    path("progress/", views.progress, name="progress"),
+]
