@@ -1,0 +1,248 @@
+"""The window clerk console (一窗受理), intake side: find a person's cases by ID number, see what waits
+for intake, and on a case accept it, refuse it with reasons, or issue the one-time correction notice
+(一次性告知书, also as a PDF).
+
+Only clerks of a department use these pages, and only on their own department's cases (404 otherwise).
+Every action posts the revision the clerk saw, so a page left open while someone else acted gets the
+service's conflict message instead of overwriting; every DomainError re-renders the page with the
+message and what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.cases import selectors, services, window_queries
+from tongban.cases.codes import ActedThrough, State
+from tongban.cases.models import Case
+from tongban.cases.notice_pdf import applicant_lines, notice_pdf
+from tongban.cases.services import Actor
+from tongban.catalog import selectors as catalog
+from tongban.core.errors import DomainError, InvalidInput, NotFound
+from tongban.forms import selectors as forms
+from tongban.identity import validators
+from tongban.identity.decorators import staff_required
+from tongban.identity.models import Staff
+
+MAX_PROBLEM = 500
+MAX_NOTE = 2000
+
+
+def _clerk(request: HttpRequest) -> Staff:
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    if not window_queries.window_clerk(staff):
+        raise Http404
+    return staff
+
+
+def _crumbs(*trail: tuple[str, str]) -> list[dict[str, str]]:
+    return [
+        {"label": _("首页"), "url": reverse("catalog:home")},
+        {"label": _("工作台"), "url": reverse("identity:backoffice")},
+        *({"label": label, "url": url} for label, url in trail),
+    ]
+
+
+# --- the console: search by ID number, the intake queue ----------------------------------------
+
+
+@staff_required
+def console(request: HttpRequest) -> HttpResponse:
+    """一窗受理. The search is a POST so that ID numbers stay out of URLs and access logs."""
+    staff = _clerk(request)
+    typed, error, results, searched = "", None, None, ""
+    if request.method == "POST":
+        typed = request.POST.get("id_number", "")[:40]
+        try:
+            searched = validators.resident_id(typed, field="id_number").number
+        except InvalidInput as invalid:
+            error = invalid
+        else:
+            results = window_queries.window_cases_of_person(staff=staff, id_number=searched)
+    context = {
+        "typed": typed,
+        "error": error,
+        "results": results,
+        "searched": searched,
+        "person": _person_of(results, searched) if results else None,
+        "queue": list(window_queries.window_intake_queue(staff=staff)[:200]),
+        "department": staff.department,
+        "breadcrumbs": _crumbs((_("一窗受理"), "")),
+    }
+    return render(request, "cases/window/console.html", context, status=error.status if error else 200)
+
+
+def _person_of(results: list[Case], id_number: str) -> dict[str, str]:
+    """The name and masked number of the person searched for, from one of their cases."""
+    for case in results:
+        for person in (case.subject_person, case.agent):
+            if person is not None and person.id_number == id_number:
+                return {"name": person.name, "id": person.masked_id}
+    return {"name": "", "id": ""}
+
+
+# --- the intake page ---------------------------------------------------------------------------
+
+
+def _case(staff: Staff, number: str) -> Case:
+    try:
+        return window_queries.window_case_get(staff=staff, number=number)
+    except NotFound:
+        raise Http404 from None
+
+
+def _materials(case: Case) -> list[Any]:
+    try:
+        return list(catalog.guide_published(case.implementation).materials.all())
+    except NotFound:
+        return []
+
+
+def _checklist(case: Case, typed: Any = None, problems: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row per material of the published guide, with what the clerk ticked and wrote kept."""
+    ticked = set(typed.getlist("material")) if typed is not None else set()
+    rows = []
+    for index, material in enumerate(_materials(case)):
+        key = str(index)
+        rows.append({
+            "key": key, "material": material, "ticked": key in ticked,
+            "problem": typed.get(f"problem-{key}", "") if typed is not None else "",
+            "error": (problems or {}).get(key, ""),
+        })  # fmt: skip
+    return rows
+
+
+def _intake_page(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+    notice = selectors.correction_notice(case=case)
+    context = {
+        "case": case,
+        "applicant": applicant_lines(case),
+        "rows": forms.submission_rows(case.submission),
+        "checklist": extra.pop("checklist", None) or _checklist(case),
+        "notice": notice,
+        "timeline": selectors.case_timeline(case=case),
+        "intake": case.state == State.SUBMITTED,
+        "may_correct": case.state == State.SUBMITTED and not case.correction_used,
+        "typed": {},
+        "failed": "",
+        "error": None,
+        "errors": [],
+        "breadcrumbs": _crumbs((_("一窗受理"), reverse("cases:window")), (case.number, "")),
+        **extra,
+    }
+    return render(request, "cases/window/intake.html", context, status=status)
+
+
+@staff_required
+def intake(request: HttpRequest, number: str) -> HttpResponse:
+    return _intake_page(request, _case(_clerk(request), number))
+
+
+def _revision(request: HttpRequest) -> int | None:
+    raw = request.POST.get("revision", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _refused(request: HttpRequest, case: Case, action: str, error: DomainError, **extra: Any) -> HttpResponse:
+    """The page again, as it is now, with the service's message and everything the clerk typed."""
+    case.refresh_from_db()
+    target = {"reason": "#reject-reason", "items": "#materials-title"}.get(error.field or "", "")
+    errors = [{"text": error.message, "href": target}]
+    return _intake_page(request, case, status=error.status, error=error, errors=errors, failed=action,
+                        typed=request.POST, **extra)  # fmt: skip
+
+
+@staff_required
+@require_POST
+def accept(request: HttpRequest, number: str) -> HttpResponse:
+    staff = _clerk(request)
+    case = _case(staff, number)
+    try:
+        case = services.case_accept(
+            case_id=case.pk, actor=Actor.of_staff(staff, ActedThrough.WINDOW), revision=_revision(request),
+            note=request.POST.get("note", "")[:MAX_NOTE],
+        )  # fmt: skip
+    except DomainError as error:
+        return _refused(request, case, "accept", error, checklist=_checklist(case))
+    if case.due_on is not None and case.due_on != case.accepted_on:
+        messages.success(request, _("已受理，办结期限为 %(due)s。") % {"due": case.due_on.isoformat()})
+    else:
+        messages.success(request, _("已受理。"))
+    return redirect("cases:window_case", number=case.number)
+
+
+@staff_required
+@require_POST
+def reject(request: HttpRequest, number: str) -> HttpResponse:
+    staff = _clerk(request)
+    case = _case(staff, number)
+    try:
+        services.case_reject_at_intake(
+            case_id=case.pk, actor=Actor.of_staff(staff, ActedThrough.WINDOW),
+            reason=request.POST.get("reason", "")[:MAX_NOTE], revision=_revision(request),
+        )  # fmt: skip
+    except DomainError as error:
+        return _refused(request, case, "reject", error)
+    messages.success(request, _("已作出不予受理决定，申请人将收到理由。"))
+    return redirect("cases:window_case", number=case.number)
+
+
+@staff_required
+@require_POST
+def correction(request: HttpRequest, number: str) -> HttpResponse:
+    """一次性告知: every ticked material with what is missing or wrong, and a note, in one notice."""
+    staff = _clerk(request)
+    case = _case(staff, number)
+    materials = _materials(case)
+    ticked = set(request.POST.getlist("material"))
+    items, problems = [], {}
+    for index, material in enumerate(materials):
+        key = str(index)
+        problem = request.POST.get(f"problem-{key}", "").strip()[:MAX_PROBLEM]
+        if key in ticked and not problem:
+            problems[key] = _("请写明“%(name)s”缺少或有误的情况") % {"name": material.name}
+        elif problem and key not in ticked:
+            problems[key] = _("已填写“%(name)s”的问题说明，请勾选该材料或清空说明") % {"name": material.name}
+        elif key in ticked:
+            items.append({"material": material.name, "problem": problem})
+    if problems:
+        checklist = _checklist(case, request.POST, problems)
+        errors = [{"text": row["error"], "href": f"#problem-{row['key']}"} for row in checklist if row["error"]]
+        return _intake_page(request, case, status=422, errors=errors, failed="correction", typed=request.POST,
+                            checklist=checklist)  # fmt: skip
+    try:
+        services.case_request_correction(
+            case_id=case.pk, actor=Actor.of_staff(staff, ActedThrough.WINDOW), items=items,
+            note=request.POST.get("note", "")[:MAX_NOTE], revision=_revision(request),
+        )  # fmt: skip
+    except DomainError as error:
+        return _refused(request, case, "correction", error, checklist=_checklist(case, request.POST))
+    messages.success(request, _("已出具一次性告知书，申请人将收到通知。请打印或发送告知书给申请人。"))
+    return redirect("cases:window_case", number=case.number)
+
+
+# --- the notice as a PDF -----------------------------------------------------------------------
+
+
+@staff_required
+def notice_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Any staff member who may see the case (its department; supervisors, auditors) may read its notice."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    try:
+        case = window_queries.case_get_by_number_for_staff(staff=staff, number=number)
+    except NotFound:
+        raise Http404 from None
+    notice = selectors.correction_notice(case=case)
+    if notice is None:
+        raise Http404
+    response = HttpResponse(notice_pdf(case=case, notice=notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{case.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
