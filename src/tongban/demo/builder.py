@@ -20,6 +20,7 @@ from tongban.catalog.selectors import department_get
 from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
 from tongban.demo.applications_data import applications_load
+from tongban.demo.cases_data import cases_load
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.exchange_data import exchange_load
 from tongban.demo.forms_data import forms_load
@@ -91,9 +92,9 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
 )
 STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：工作台（一窗受理随后开放）", "sjj"),
-    DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：工作台（办件审批随后开放）", "scj"),
-    DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：工作台（临期超期督办随后开放）", "sjj"),
+    DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：工作台→一窗受理、办件审批（送达）", "sjj"),
+    DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：工作台→办件审批、差评整改", "scj"),
+    DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：工作台→效能督办（临期、超期、按期办结率）", "sjj"),
     DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：工作台→共享审核（红黄牌）、数据纠错、回填率", "sjj"),
     DemoAccount(Role.AGENT_12345, "agent_12345", "何丽", "12345 坐席：工作台；用首页搜索为来电群众查找办事指南", "sjj"),
     DemoAccount(
@@ -178,6 +179,7 @@ def demo_build(
         result.counts["applications"] = stages.run(
             "applications", "历史申请（回填率）", lambda tick: applications_load(seed=seed, tick=tick)
         )
+        result.counts.update(stages.run("cases", "办件与好差评", lambda tick: cases_load(seed=seed, tick=tick)))
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result

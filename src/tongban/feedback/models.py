@@ -16,7 +16,8 @@ class Rating(BaseModel):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     item_code = models.CharField(max_length=10)
     item_name = models.CharField(max_length=200)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The rater's login; empty for a window rating pad, kiosk or SMS rating made without logging in.
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(choices=Score.choices)
     reasons = models.JSONField(default=list)
     comment = models.TextField(blank=True)
