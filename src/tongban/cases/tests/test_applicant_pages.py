@@ -19,6 +19,8 @@ from tongban.identity.tests.factories import DepartmentFactory, person_with_acco
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = "未找到，请核对编号和查询码"
+WITHDRAW_BUTTON = "撤回申请</button>"
+CORRECT_BUTTON = "提交补正</button>"
 
 
 @pytest.fixture
@@ -101,8 +103,8 @@ def test_the_case_page_shows_the_clock_lookup_code_and_timeline_with_who_acted(m
     assert "已用 0 / 5 个工作日" in html and "正常：剩 5 天" in html
     assert "提交申请" in html and "林晓峰" in html  # the first row: the applicant
     assert "受理" in html and "示范市民政局 · 赵工作" in html and "意见：材料齐全" in html
-    assert "我要撤回这项申请" in html  # before a decision, withdrawal is offered
-    assert "提交补正" not in html
+    assert WITHDRAW_BUTTON in html  # before a decision, withdrawal is offered
+    assert CORRECT_BUTTON not in html
 
 
 def test_another_persons_case_is_a_404(client, case):
@@ -118,7 +120,7 @@ def test_the_applicant_reads_every_item_of_the_notice_and_answers_it(me, awaitin
     html = _text(me.get(_url(case)))
     assert "一次性告知书" in html and "待补正" in html
     assert "户口簿</strong>：缺少本人页" in html and "结婚证</strong>：复印件不清晰" in html
-    assert "说明：请一次补齐" in html and "提交补正" in html
+    assert "说明：请一次补齐" in html and CORRECT_BUTTON in html
     answered = me.post(_url(case), {"action": "correct", "note": "已补交户口簿本人页"}, follow=True)
     html = _text(answered)
     assert answered.redirect_chain[-1][0] == _url(case)
@@ -136,7 +138,7 @@ def test_a_second_answer_is_refused_with_the_state_named_and_the_text_kept(me, a
     html = _text(again)
     assert again.status_code == 409
     assert "办件当前状态为“已提交”，不能补正提交" in html
-    assert "重复点击的说明</textarea>" in html
+    assert "重复点击的说明</textarea>" in html and CORRECT_BUTTON not in html  # kept, not offered again
     assert Transition.objects.filter(case=case, action=Action.CORRECT).count() == 1
 
 
@@ -152,7 +154,7 @@ def test_the_applicant_withdraws_with_a_reason_and_a_second_click_is_refused(me,
     done = me.post(_url(case), {"action": "withdraw", "reason": "已在窗口办理"}, follow=True)
     html = _text(done)
     assert "申请已撤回" in html and "已撤回" in html and "您的说明：已在窗口办理" in html
-    assert "我要撤回这项申请" not in html
+    assert WITHDRAW_BUTTON not in html
     again = me.post(_url(case), {"action": "withdraw", "reason": "再点一次"})
     assert again.status_code == 409
     assert "不能撤回申请" in _text(again) and "再点一次</textarea>" in _text(again)
@@ -164,7 +166,7 @@ def test_a_decided_case_offers_no_withdrawal(me, case, clerk, department):
     services.case_accept(case_id=case.pk, actor=Actor.of_staff(clerk))
     services.case_decide(case_id=case.pk, actor=Actor.of_staff(reviewer), approve=True)
     html = _text(me.get(_url(case)))
-    assert "准予许可" in html and "我要撤回这项申请" not in html
+    assert "准予许可" in html and WITHDRAW_BUTTON not in html
     refused = me.post(_url(case), {"action": "withdraw"})
     assert refused.status_code == 409 and "办件当前状态为“准予许可”" in _text(refused)
 
