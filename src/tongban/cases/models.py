@@ -114,3 +114,53 @@ class SupervisionNote(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class DecisionRule(BaseModel):
+    """How an item may be decided without a person: 秒批 (all checks hold → approved in seconds) or
+    告知承诺 (the applicant's signed pledge replaces proofs; decided at once, checked afterwards).
+
+    `checks` is a list of {"label": ..., "predicate": code, "params": {...}} (verify-not-reveal about
+    the applicant) or {"label": ..., "logic": JSON-Logic over the form's answers}."""
+
+    class Kind(models.TextChoices):
+        AUTO = "auto", "秒批 Auto-approval"
+        PLEDGE = "pledge", "告知承诺 Pledge"
+
+    implementation = models.ForeignKey(Implementation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    checks = models.JSONField(default=list)
+    pledge_text = models.TextField(blank=True)
+    check_within_days = models.PositiveSmallIntegerField(default=0)  # pledge: post-check within (working days)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["implementation", "kind"], name="uniq_decision_rule_kind")]
+
+
+class AutoCheck(BaseModel):
+    """The evaluation of an item's 秒批 checks for one case: kept as evidence either way."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="auto_check")
+    passed = models.BooleanField()
+    results = models.JSONField()  # [{"label", "passed", "evidence"}], in the rule's order
+    evaluated_at = models.DateTimeField(default=timezone.now)
+
+
+class Pledge(BaseModel):
+    """告知承诺: the text the applicant signed, and the post-check that confirms or revokes the decision."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "待核查"
+        KEPT = "kept", "核查属实"
+        BREACHED = "breached", "承诺不实"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="pledge")
+    text = models.TextField()
+    signed_by = models.CharField(max_length=100)
+    signed_at = models.DateTimeField(default=timezone.now)
+    check_due_on = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    checked_by = models.CharField(max_length=100, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    finding = models.TextField(blank=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tongban.cases.clock import Clock, clock_read
 from tongban.cases.codes import CLOCK_RUNNING, ClockColour, State
-from tongban.cases.models import Case, CorrectionNotice, SupervisionNote, Transition
+from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, SupervisionNote, Transition
 from tongban.core.errors import NotFound
 from tongban.identity.models import Staff, User
 from tongban.identity.roles import Role
@@ -138,3 +138,12 @@ def department_timeliness(*, staff: Staff, today: dt.date | None = None) -> list
 
 def supervision_notes(*, case: Case) -> list[SupervisionNote]:
     return list(case.supervision_notes.order_by("created_at"))
+
+
+def auto_check(*, case: Case) -> AutoCheck | None:
+    """The 秒批 evaluation of a case, if its item has a rule: what held and what failed."""
+    return AutoCheck.objects.filter(case=case).first()
+
+
+def pledge(*, case: Case) -> Pledge | None:
+    return Pledge.objects.filter(case=case).first()
