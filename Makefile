@@ -9,7 +9,7 @@ export TONGBAN_VAR_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEMO_DB ?= $(TONGBAN_VAR_DIR)/demo.sqlite3
 
-.PHONY: demo test lint bench install system-deps system-deps-bench frontend messages pg serve clean help screenshots
+.PHONY: demo test lint bench install system-deps system-deps-bench system-deps-pdf frontend messages pg serve clean help screenshots
 
 help:
 	@echo "make demo   build the demo city on SQLite and serve it on http://127.0.0.1:8000"
@@ -51,11 +51,13 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 	  else echo "缺少系统软件包$$missing (missing Debian packages): run sudo apt-get install$$missing"; exit 1; fi; \
 	fi
 
-# Debian packages: fonts for Chinese rendering, Chromium for browser tests, poppler for PDF checks.
+# Debian packages: fonts for Chinese rendering, Chromium for browser tests, poppler for PDF checks,
+# Pango for WeasyPrint's PDFs.
 APT_PKGS := chromium fonts-noto-cjk poppler-utils gettext
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
@@ -65,6 +67,13 @@ system-deps:
 system-deps-bench:
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	$(APT_INSTALL)
+
+# What the demo's PDFs need (WeasyPrint: Pango; Chinese: Noto CJK), without the browser.
+system-deps-pdf:
+	@missing=""; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	$(APT_INSTALL)
 
 system-deps-gettext:
@@ -87,7 +96,7 @@ test: install system-deps pg lint
 	DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=tongban_test_$$(date +%s)_$$$$ \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
-demo: install
+demo: install system-deps-pdf
 	@mkdir -p $(TONGBAN_VAR_DIR)
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/tongban migrate -v0
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/tongban demo
