@@ -61,6 +61,14 @@ OPEN_STATES = (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, Stat
                State.APPROVED, State.DENIED)  # fmt: skip
 
 
+def case_get_by_number_for_staff(*, staff: Staff, number: str) -> Case:
+    """Any case the staff member may see, by its number (their department's; all for supervisors, auditors)."""
+    case = cases_for_staff(staff=staff).filter(number=number).first()
+    if case is None:
+        raise NotFound("未找到该办件", "No such case")
+    return case
+
+
 def worklist(*, staff: Staff, states: list[str] | None = None) -> QuerySet[Case]:
     """Open cases of the staff member's department, the nearest due date first (undated ones last)."""
     qs = cases_for_staff(staff=staff).filter(state__in=list(states or OPEN_STATES))

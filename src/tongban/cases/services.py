@@ -114,9 +114,6 @@ def _move(
     """Apply one action to a locked case (the caller saves the case's other fields with it).
     Who may act is checked first: the state is nobody else's business."""
     _authorise(case, action, actor)
-    target = TRANSITIONS.get((case.state, action))
-    if target is None:
-        raise TransitionRefused(case, action)
     if revision is not None and revision != case.revision:
         last = case.transitions.order_by("-seq").first()
         by = f"（{last.actor_name}，{timezone.localtime(last.at):%H:%M}）" if last else ""
@@ -125,6 +122,9 @@ def _move(
             f"Someone else has acted on this case; it is now “{case.state}”. Reload and try again.",
             current_state=case.state,
         )  # fmt: skip
+    target = TRANSITIONS.get((case.state, action))  # after the revision: a stale page reads as a conflict
+    if target is None:
+        raise TransitionRefused(case, action)
     reason = (reason or "").strip()[:MAX_REASON]
     moved = Transition.objects.create(
         case=case, seq=case.revision + 1, action=action, from_state=case.state, to_state=target,

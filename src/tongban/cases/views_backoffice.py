@@ -19,7 +19,7 @@ from tongban.cases import selectors, services
 from tongban.cases.codes import Action, ClockColour, Delivery, State, SuspensionKind, allowed_actions
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
-from tongban.core.errors import DomainError
+from tongban.core.errors import DomainError, NotFound
 from tongban.forms import selectors as forms
 from tongban.identity.decorators import staff_required
 from tongban.identity.models import Staff
@@ -39,11 +39,10 @@ def _crumbs(*trail: tuple[str, str]) -> list[dict[str, str]]:
 
 
 def _case(request: HttpRequest, number: str) -> Case:
-    staff = _staff(request)
-    found = selectors.cases_for_staff(staff=staff).filter(number=number).first()
-    if found is None:
-        raise Http404
-    return found
+    try:
+        return selectors.case_get_by_number_for_staff(staff=_staff(request), number=number)
+    except NotFound:
+        raise Http404 from None
 
 
 def _row(case: Case, today: dt.date) -> dict[str, Any]:

@@ -236,7 +236,7 @@ def notice_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
     """Any staff member who may see the case (its department; supervisors, auditors) may read its notice."""
     staff: Staff = request.staff  # type: ignore[attr-defined]
     try:
-        case = window_queries.case_get_by_number_for_staff(staff=staff, number=number)
+        case = selectors.case_get_by_number_for_staff(staff=staff, number=number)
     except NotFound:
         raise Http404 from None
     notice = selectors.correction_notice(case=case)

@@ -58,10 +58,3 @@ def window_case_get(*, staff: Staff, number: str) -> Case:
         raise NotFound("未找到该办件", "No such case")
     return case
 
-
-def case_get_by_number_for_staff(*, staff: Staff, number: str) -> Case:
-    """Any case the staff member may see (their department's; every one for supervisors, auditors)."""
-    case = selectors.cases_for_staff(staff=staff).filter(number=number).first()
-    if case is None:
-        raise NotFound("未找到该办件", "No such case")
-    return case

@@ -89,7 +89,7 @@ def rectification_answer(
 ) -> Rectification:
     """Close a 差评: the return visit (required, 100% 回访), the measures taken and the answer to the rater."""
     rectification = (
-        Rectification.objects.select_for_update()
+        Rectification.objects.select_for_update(of=("self",))
         .select_related("rating__case", "rating__department", "rating__user")
         .get(pk=rectification_id)
     )

@@ -420,6 +420,14 @@ def backoffice(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
+    if staff.department and staff.has_role(Role.CLERK):
+        tasks.append(
+            {
+                "title": _("一窗受理"),
+                "url": reverse("cases:window"),
+                "text": _("按身份证号查找办事人的办件，受理、不予受理或出具一次性告知书（PDF），处理待受理队列。"),
+            }
+        )
     if staff.department and (staff.has_role(Role.REVIEWER) or staff.has_role(Role.CLERK)):
         tasks.append(
             {

@@ -248,10 +248,19 @@ def test_a_second_correction_notice_is_refused_with_a_message(client, clerk, cas
 
 
 def test_an_action_that_no_longer_applies_names_the_state(client, clerk, case):
-    services.case_accept(case_id=case.pk, actor=Actor.of_staff(clerk, ActedThrough.WINDOW))
-    response = _login(client, clerk).post(reverse("cases:window_accept", args=[case.number]), {"revision": "0"})
+    accepted = services.case_accept(case_id=case.pk, actor=Actor.of_staff(clerk, ActedThrough.WINDOW))
+    # The page is current (a reload after the acceptance) but the move no longer applies.
+    response = _login(client, clerk).post(
+        reverse("cases:window_accept", args=[case.number]), {"revision": str(accepted.revision)}
+    )
     assert response.status_code == 409
     assert "办件当前状态为“已受理”，不能受理" in response.content.decode()
+
+
+def test_a_stale_page_reads_as_a_conflict(client, clerk, case):
+    services.case_accept(case_id=case.pk, actor=Actor.of_staff(clerk, ActedThrough.WINDOW))
+    response = _login(client, clerk).post(reverse("cases:window_accept", args=[case.number]), {"revision": "0"})
+    assert response.status_code == 409 and "办件已被他人处理" in response.content.decode()
 
 
 def test_the_notice_pdf_is_not_found_for_outsiders_or_without_a_notice(client, clerk, case, elsewhere):
