@@ -125,3 +125,10 @@ def test_statistics_per_department_and_item(department, reviewer):
     assert (row.name, row.ratings, row.bad, row.rectified) == ("示范市医疗保障局", 3, 1, 0)
     assert row.mean == pytest.approx(11 / 3) and row.good_rate == pytest.approx(2 / 3)
     assert {r.name for r in selectors.ratings_by_item()} == {"异地就医备案"}
+
+
+def test_the_escalation_command_reports_what_it_did(capsys):
+    from django.core.management import call_command
+
+    call_command("feedback", "escalate")
+    assert "escalated 0" in capsys.readouterr().out
