@@ -14,9 +14,11 @@ from tongban.cases.clock import Clock, clock_read
 from tongban.cases.codes import CLOCK_RUNNING, ClockColour, State
 from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, SupervisionNote, Transition
 from tongban.core.errors import NotFound
+from tongban.core.ratelimit import rate_limit_hit
 from tongban.identity.models import Staff, User
 from tongban.identity.roles import Role
 
+LOOKUPS_PER_NUMBER = 30
 WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # read every department's cases
 
 
@@ -82,8 +84,12 @@ def overdue(*, staff: Staff, today: dt.date | None = None) -> QuerySet[Case]:
 
 
 def case_lookup(*, number: str, code: str) -> Case | None:
-    """Progress by case number and lookup code, without logging in; None for any mismatch alike."""
-    case = _with_item(Case.objects.filter(number=(number or "").strip().upper()[:20])).first()
+    """Progress by case number and lookup code, without logging in; None for any mismatch alike.
+    Besides the callers' per-IP limit, each number takes LOOKUPS_PER_NUMBER an hour: six-digit codes
+    must not be guessed from many addresses."""
+    number = (number or "").strip().upper()[:20]
+    rate_limit_hit(bucket="progress.number", key=number, limit=LOOKUPS_PER_NUMBER, window=3600)
+    case = _with_item(Case.objects.filter(number=number)).first()
     if case is None or not hmac.compare_digest(case.lookup_code, (code or "").strip()[:8]):
         return None
     return case

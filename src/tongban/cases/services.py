@@ -42,7 +42,7 @@ class TransitionRefused(Conflict):
         state = State(case.state)
         super().__init__(
             f"办件当前状态为“{state.label}”，不能{Action(action).label}",
-            f"The case is “{state.value}”; “{action}” does not apply",
+            f"The case is {state.value.replace('_', ' ')}: “{action.replace('_', ' ')}” does not apply now",
             current_state=state.value,
         )
 
@@ -119,7 +119,7 @@ def _move(
         by = f"（{last.actor_name}，{timezone.localtime(last.at):%H:%M}）" if last else ""
         raise Conflict(
             f"办件已被他人处理{by}，当前状态为“{State(case.state).label}”，请刷新后再办理",
-            f"Someone else has acted on this case; it is now “{case.state}”. Reload and try again.",
+            f"Someone else has acted on this case; it is now {case.state.replace('_', ' ')}. Reload and try again.",
             current_state=case.state,
         )  # fmt: skip
     target = TRANSITIONS.get((case.state, action))  # after the revision: a stale page reads as a conflict

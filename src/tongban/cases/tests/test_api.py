@@ -136,3 +136,14 @@ def keep_test_connection():
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_cases_api_conforms_to_the_openapi_schema(case, staff_session, keep_test_connection):
     case.call_and_validate()
+
+
+def test_guessing_one_cases_code_from_many_addresses_is_stopped(client, submitted):
+    wrong = [f"{(int(submitted.lookup_code) + 1 + n) % 10**6:06d}" for n in range(40)]
+    statuses = [
+        client.get(
+            "/api/v1/cases/progress", {"number": submitted.number, "code": code}, REMOTE_ADDR=f"10.0.0.{n}"
+        ).status_code
+        for n, code in enumerate(wrong)
+    ]
+    assert statuses[:30] == [404] * 30 and set(statuses[30:]) == {429}
