@@ -132,3 +132,12 @@ def test_the_escalation_command_reports_what_it_did(capsys):
 
     call_command("feedback", "escalate")
     assert "escalated 0" in capsys.readouterr().out
+
+
+def test_the_case_page_offers_the_rating_once_there_is_a_result(client, department, reviewer):
+    case = delivered_case(department, reviewer)
+    client.force_login(case.user)
+    assert f"/account/cases/{case.number}/rate" in client.get(f"/account/cases/{case.number}/").content.decode()
+    waiting = case_for(implementation=published_implementation(department=department))
+    client.force_login(waiting.user)
+    assert "/rate" not in client.get(f"/account/cases/{waiting.number}/").content.decode()
