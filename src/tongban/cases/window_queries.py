@@ -25,7 +25,7 @@ def window_clerk(staff: Staff) -> bool:
 
 
 def window_cases(*, staff: Staff) -> QuerySet[Case]:
-    if not window_clerk(staff):
+    if not window_clerk(staff) or staff.department_id is None:
         return Case.objects.none()
     return selectors.cases_for_staff(staff=staff).filter(department_id=staff.department_id)
 
@@ -57,4 +57,3 @@ def window_case_get(*, staff: Staff, number: str) -> Case:
     if case is None:
         raise NotFound("未找到该办件", "No such case")
     return case
-
