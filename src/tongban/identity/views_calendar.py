@@ -33,7 +33,12 @@ from tongban.identity.forms import AccessibleForm
 from tongban.identity.roles import Role
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-WEEKDAYS_SHORT = [pgettext_lazy("weekday", d) for d in ("一", "二", "三", "四", "五", "六", "日")]
+# Spelled out, so makemessages extracts them (a msgid in a variable is invisible to it).
+WEEKDAYS_SHORT = [
+    pgettext_lazy("weekday", "一"), pgettext_lazy("weekday", "二"), pgettext_lazy("weekday", "三"),
+    pgettext_lazy("weekday", "四"), pgettext_lazy("weekday", "五"), pgettext_lazy("weekday", "六"),
+    pgettext_lazy("weekday", "日"),
+]  # fmt: skip
 # 2024-01-01 was a Monday: its week gives the localised full weekday names.
 WEEK_OF_MONDAY = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(7)]
 
