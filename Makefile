@@ -52,12 +52,13 @@ APT_INSTALL = if [ -n "$$missing" ]; then \
 	fi
 
 # Debian packages: fonts for Chinese rendering, Chromium for browser tests, poppler for PDF checks,
-# Pango for WeasyPrint's PDFs.
+# Pango for WeasyPrint's PDFs, libmagic to tell what an upload really is.
 APT_PKGS := chromium fonts-noto-cjk poppler-utils gettext
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing="$$missing libmagic1"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
@@ -69,10 +70,12 @@ system-deps-bench:
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	$(APT_INSTALL)
 
-# What the demo's PDFs need (WeasyPrint: Pango; Chinese: Noto CJK), without the browser.
+# What the demo needs besides Python: PDFs (WeasyPrint: Pango; Chinese: Noto CJK) and upload sniffing
+# (libmagic), without the browser.
 system-deps-pdf:
 	@missing=""; \
 	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing="$$missing libmagic1"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	$(APT_INSTALL)
 

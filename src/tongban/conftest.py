@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,11 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded materials of a test go to a temporary folder, never into the checkout's var/."""
+    storages = dict(settings.STORAGES)
+    storages["uploads"] = {**storages["uploads"], "OPTIONS": {"location": str(tmp_path_factory.mktemp("uploads"))}}
+    settings.STORAGES = storages

@@ -87,6 +87,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tongban.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A kept connection (DB_CONN_MAX_AGE > 0) is tested before a request reuses it, so one the server
+        # dropped in between (restart, failover) is replaced instead of failing that request.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,12 +140,22 @@ NODE_MODULES = env_path("TONGBAN_NODE_MODULES", Path.cwd() / "node_modules")
 STATICFILES_DIRS = [
     (prefix, path) for prefix, path in [("vendor/echarts", NODE_MODULES / "echarts" / "dist")] if path.exists()
 ]
+MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root; served only through views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Application materials: named by id, never by the uploader's file name; read only through views.
+    "uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(env_path("TONGBAN_UPLOADS_DIR", MEDIA_ROOT / "uploads"))},
+    },
 }
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root; served only through views
+# Upload limits (bytes): one file, all files of one application; a ZIP container (OFD) may not unpack to more.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_PER_APPLICATION = env_int("UPLOAD_MAX_PER_APPLICATION", 60 * 1024 * 1024)
+UPLOAD_MAX_UNPACKED = env_int("UPLOAD_MAX_UNPACKED", 50 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger parts go to a temporary file while being checked
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

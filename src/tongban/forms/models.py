@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from tongban.catalog.models import Implementation, Item
+from tongban.catalog.models import GuideVersion, Implementation, Item, Material
 from tongban.core.models import BaseModel
 from tongban.identity.models import Department, Enterprise, Person, User
 
@@ -63,6 +63,8 @@ class Draft(BaseModel):
     )
     implementation = models.ForeignKey(Implementation, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="drafts")
+    # The guide in force when the application started: its materials are what this application needs.
+    guide = models.ForeignKey(GuideVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answers = models.JSONField(default=dict)  # field key → typed text (kept even while invalid or hidden)
     shared = models.JSONField(default=dict)  # "role:element" → as_of seen at the last pull (no values)
     unavailable = models.JSONField(default=dict)  # "role:element" → [reason zh, reason en]
@@ -82,6 +84,7 @@ class Submission(BaseModel):
     number = models.CharField(max_length=20, unique=True)
     draft = models.OneToOneField(Draft, null=True, on_delete=models.SET_NULL, related_name="submission")
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")
+    guide = models.ForeignKey(GuideVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     implementation = models.ForeignKey(Implementation, on_delete=models.PROTECT, related_name="+")
     item_code = models.CharField(max_length=10)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
@@ -113,3 +116,32 @@ class Submission(BaseModel):
     @property
     def backfill_rate(self) -> float:
         return self.fields_prefilled / self.fields_shown if self.fields_shown else 0.0
+
+
+class Attachment(BaseModel):
+    """One uploaded file for one material of an application. The bytes live in the `uploads` storage under
+    `storage_key` (never the uploader's file name) and are served only through permission-checked views."""
+
+    draft = models.ForeignKey(Draft, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="+")
+    material_name = models.CharField(max_length=300)  # as the guide named it when uploaded
+    filename = models.CharField(max_length=200)  # the uploader's name, for display only
+    kind = models.CharField(max_length=8)  # pdf / jpeg / png / ofd, sniffed from the content
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    storage_key = models.CharField(max_length=100, unique=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["draft", "material"], name="forms_attachment_draft_idx"),
+            models.Index(fields=["submission"], name="forms_attachment_sub_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

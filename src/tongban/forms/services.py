@@ -23,6 +23,7 @@ from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, P
 from tongban.exchange import services as exchange
 from tongban.forms import selectors, signals
 from tongban.forms.fieldvalues import field_clean, missing_error
+from tongban.forms.materials import attachments_attach, draft_ensure_open, drafts_files_purge, material_errors
 from tongban.forms.models import Channel, Draft, FormDefinition, FormVersion, Submission
 from tongban.forms.prefill import prefill_pull
 from tongban.forms.schema import FieldSpec, schema_compile
@@ -89,6 +90,14 @@ def form_publish(*, item: Item, schema: Mapping[str, Any], actor: str = "system"
 # --- Drafts ------------------------------------------------------------------------------------------
 
 
+def not_represented(kind: str) -> NotFound:
+    """One answer for a subject the applicant may not act for and for one that does not exist: an ID in a
+    request never reveals anyone."""
+    if kind == "enterprise":
+        return NotFound("未找到该企业", "Enterprise not found", field="subject")
+    return NotFound("未找到有效的代办授权", "No valid delegation found", field="subject")
+
+
 def _resolve_subject(
     *, agent: Person, user: User, implementation: Implementation, kind: str, subject: Subject | None
 ) -> Subject:
@@ -98,15 +107,14 @@ def _resolve_subject(
             raise InvalidInput("请选择办理业务的企业", "Choose the enterprise you apply for", field="subject")
         represents = identity.enterprise_list_for_representative(person=agent).filter(pk=subject.pk).exists()
         if not represents and identity.delegation_active(principal=subject, agent=agent, item_code=item_code) is None:
-            raise NotFound("未找到该企业", "Enterprise not found", field="subject")
+            raise not_represented(kind)
         return subject
     if subject is None or (isinstance(subject, Person) and subject.pk == agent.pk):
         return agent
     if not isinstance(subject, Person):
         raise InvalidInput("本事项由个人申请", "This item is applied for by a person", field="subject")
     if identity.delegation_active(principal=subject, agent=agent, item_code=item_code) is None:
-        # Same answer as for a person who does not exist: an ID in a request never reveals anyone.
-        raise NotFound("未找到有效的代办授权", "No valid delegation found", field="subject")
+        raise not_represented(kind)
     return subject
 
 
@@ -136,15 +144,17 @@ def draft_start(
         # Lock the user's row so a double click starts one draft, not two.
         User.objects.select_for_update().filter(pk=user.pk).first()
         existing = selectors.draft_open_for(user=user, implementation=implementation, subject=subject)
-        if existing is not None:
+        if existing is not None and existing.pulled_at is not None:
             return existing
-        draft = Draft.objects.create(
+        # Resumed before the twin request that started it asked the hub: asked now, never an unfilled form.
+        draft = existing or Draft.objects.create(
             user=user,
             agent=agent,
             subject_person=subject if isinstance(subject, Person) else None,
             subject_enterprise=subject if isinstance(subject, Enterprise) else None,
             implementation=implementation,
             version=version,
+            guide=guide,
             expires_at=timezone.now() + timedelta(days=settings.FORMS_DRAFT_DAYS),
             channel=channel,
         )
@@ -172,26 +182,25 @@ def draft_refresh(*, draft: Draft) -> Draft:
     return draft
 
 
-def _open(draft: Draft) -> None:
-    if Submission.objects.filter(draft=draft).exists():
-        raise Conflict("该申请已提交", "This application has already been submitted")
-    if draft.expires_at <= timezone.now():
-        raise Conflict("该草稿已过期，请重新申请", "This draft has expired; start a new application")
+def answer_kept(value: Any) -> str:
+    """An answer as a draft keeps it: text, at most 4,000 characters."""
+    return (value if isinstance(value, str) else "")[:4000]
 
 
 @transaction.atomic
-def draft_save(*, user: User, draft_id: Any, answers: Mapping[str, Any], page: str) -> dict[str, DomainError]:
-    """Save what was typed on one page — always, even when invalid — and return that page's problems.
-    Values posted for shared or other pages' fields are ignored: shared values are never taken from a form."""
+def draft_save(*, user: User, draft_id: Any, answers: Mapping[str, Any], page: str | None) -> dict[str, DomainError]:
+    """Save what was typed on one page (None: on every page, as the API sends it) — always, even when
+    invalid — and return that page's problems (None: all of them, as at submission). Values posted for
+    shared or other pages' fields are ignored: shared values are never taken from a form."""
     draft = selectors.draft_get_for_user(user=user, draft_id=draft_id, for_update=True)
-    _open(draft)
+    draft_ensure_open(draft)
     view = selectors.draft_view(draft=draft)
-    keys = {s.key for s in view.page_states(page) if s.mode == COLLECTED}
+    states = view.page_states(page) if page is not None else view.states.values()
+    keys = {s.key for s in states if s.mode == COLLECTED}
     kept = dict(draft.answers)
     for key in keys:
         if key in answers:
-            value = answers[key]
-            kept[key] = (value if isinstance(value, str) else "")[:4000]
+            kept[key] = answer_kept(answers[key])
     draft.answers = kept
     draft.lock_version += 1
     draft.expires_at = max(draft.expires_at, timezone.now() + timedelta(days=settings.FORMS_DRAFT_DAYS))
@@ -225,6 +234,8 @@ def page_errors(
                 field_clean(spec, state.text)
             except InvalidInput as exc:
                 errors[spec.key] = exc
+    if page is None:
+        errors.update(material_errors(draft=draft))
     return errors
 
 
@@ -233,7 +244,7 @@ def draft_dispute(*, user: User, draft_id: Any, field_key: str, value: str, reas
     """ "信息有误": open a correction request to the owner department; where the form allows it, the applicant's
     value is used for this application (flagged for the clerk with both values), else the window route."""
     draft = selectors.draft_get_for_user(user=user, draft_id=draft_id, for_update=True)
-    _open(draft)
+    draft_ensure_open(draft)
     view = selectors.draft_view(draft=draft)
     state = view.states.get(field_key)
     if state is None or state.mode not in (SHARED, DECLARED) or state.shared is None:
@@ -286,6 +297,12 @@ def _number() -> str:
     return f"SQ{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
+def declaration_missing() -> InvalidInput:
+    return InvalidInput(
+        "请确认申请内容真实有效", "Confirm that what you submit is true and complete", field="declaration"
+    )
+
+
 def application_submit(
     *, user: User, draft_id: Any, consent: list[str], declaration: bool, channel: str | None = None
 ) -> Submission:
@@ -298,9 +315,7 @@ def application_submit(
     if already is not None:
         return already
     if not declaration:
-        raise InvalidInput(
-            "请确认申请内容真实有效", "Confirm that what you submit is true and complete", field="declaration"
-        )
+        raise declaration_missing()
     schema = selectors.schema_for(draft.version)
     subjects = selectors.draft_subjects(draft)
     number = _number()
@@ -335,7 +350,7 @@ def _submit(
     already = Submission.objects.filter(draft=draft).first()
     if already is not None:
         return already
-    _open(draft)
+    draft_ensure_open(draft)
     view = selectors.draft_view(draft=draft)
     errors = page_errors(draft=draft, view=view)
     if errors:
@@ -370,6 +385,7 @@ def _submit(
         number=number,
         draft=draft,
         version=draft.version,
+        guide_id=draft.guide_id,
         implementation=draft.implementation,
         item_code=draft.implementation.item.basic_code,
         department=draft.implementation.department,
@@ -385,6 +401,7 @@ def _submit(
         fields_prefilled=prefilled,
         channel=channel or draft.channel,
     )
+    attachments_attach(draft=draft, submission=submission)
     submission.written_back = _write_back(
         submission=submission, view=view, consent=consent, subjects=selectors.draft_subjects(draft)
     )
@@ -462,5 +479,6 @@ def drafts_purge(*, now: Any = None) -> int:
     now = now or timezone.now()
     stale = Draft.objects.filter(expires_at__lte=now, submission__isnull=True)
     count = stale.count()
+    drafts_files_purge(drafts=stale)
     stale.delete()
     return count

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.catalog import selectors as catalog
 from tongban.core.errors import DomainError, NotFound
-from tongban.forms import selectors, services
+from tongban.forms import materials, selectors, services
 from tongban.forms.models import Draft
 from tongban.forms.state import COLLECTED
 from tongban.identity import selectors as identity
@@ -145,6 +145,7 @@ def draft_overview(request: HttpRequest, draft_id: UUID) -> HttpResponse:
         "groups": _groups(view),
         "unavailable": unavailable,
         "first_page": pages[0].key if pages else None,
+        "after_pages": _after_pages(draft),
         "shown_prefilled": view.counts,
         "breadcrumbs": _draft_crumbs(draft),
     }
@@ -160,6 +161,12 @@ def draft_refresh(request: HttpRequest, draft_id: UUID) -> HttpResponse:
     services.draft_refresh(draft=draft)
     messages.success(request, _("已重新从各部门获取数据。"))
     return redirect("forms:overview", draft_id=draft.pk)
+
+
+def _after_pages(draft: Draft) -> str:
+    """After the last page: the materials step when the guide lists materials, else the check page."""
+    step = "forms:materials" if materials.material_states(draft=draft) else "forms:check"
+    return reverse(step, args=[draft.pk])
 
 
 def _next_after(view: selectors.DraftView, page: str) -> str | None:
@@ -241,7 +248,7 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
             return (
                 redirect("forms:page", draft_id=draft.pk, page=following)
                 if following
-                else redirect("forms:check", draft_id=draft.pk)
+                else redirect(_after_pages(draft))
             )
     else:
         kept = resumed_form_data(request)
@@ -283,7 +290,10 @@ def draft_check(request: HttpRequest, draft_id: UUID) -> HttpResponse:
         errors = services.page_errors(draft=draft)
     view = selectors.draft_view(draft=draft)
     rows = [s for s in view.states.values() if s.visible]
+    material_list = materials.material_states(draft=draft)
     context = {
+        "materials": material_list,
+        "material_error_list": [(s, errors[s.key]) for s in material_list if s.key in errors],
         "draft": draft,
         "view": view,
         "rows": rows,
