@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -17,6 +17,9 @@ from tongban.core.errors import NotFound
 from tongban.core.ratelimit import rate_limit_hit
 from tongban.identity.models import Staff, User
 from tongban.identity.roles import Role
+
+if TYPE_CHECKING:
+    from tongban.forms.models import Submission
 
 LOOKUPS_PER_NUMBER = 30
 WIDE_ROLES = frozenset({Role.SUPERVISOR, Role.AUDITOR})  # read every department's cases
@@ -38,6 +41,11 @@ def case_get_for_applicant(*, user: User, case_id: Any) -> Case:
     if case is None:
         raise NotFound("未找到该办件", "No such case")
     return case
+
+
+def case_for_submission(*, submission: Submission) -> Case | None:
+    """The case a submission opened (for the applicant's receipt: its number and state)."""
+    return Case.objects.filter(submission=submission).only("id", "number", "state").first()
 
 
 def cases_for_staff(*, staff: Staff) -> QuerySet[Case]:

@@ -5,7 +5,7 @@ an id in a URL never grants access (DESIGN §6)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -145,6 +145,28 @@ def submission_get_for_user(*, user: User, number: str) -> Submission:
         ).get(user=user, number=number)
     except Submission.DoesNotExist:
         raise NotFound("未找到该申请", "Application not found") from None
+
+
+def subject_by_identifier(*, identifier: str, kind: str) -> Subject | None:
+    """The person (resident ID number) or enterprise (unified credit code) an application names, of the
+    kind the form is for; None when there is none (callers answer as for one they may not act for)."""
+    ident = (identifier or "").strip().upper()[:18]
+    if kind == "enterprise":
+        return Enterprise.objects.filter(credit_code=ident).first()
+    return Person.objects.filter(id_number=ident).first()
+
+
+def submissions_recent_for(
+    *, user: User, implementation: Implementation, subject: Subject, since: datetime
+) -> QuerySet[Submission]:
+    """This login's submissions of the implementation for the subject since `since`, newest first, with
+    their drafts (what was typed): how a repeated request is recognised."""
+    field = "subject_person" if isinstance(subject, Person) else "subject_enterprise"
+    return (
+        Submission.objects.filter(user=user, implementation=implementation, submitted_at__gte=since, **{field: subject})
+        .select_related("draft__version", "draft__agent", "draft__subject_person", "draft__subject_enterprise")
+        .order_by("-submitted_at")
+    )
 
 
 def draft_subject(draft: Draft) -> Subject:

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the submission's transaction with `submission`: a receiver's writes commit or roll
 # back with it (cases opens the case here, so a submission never exists without its case).
 submitted = Signal()
+
+# Sent with `submission` when forms answers for one (the API's receipt); each receiver returns a dict of
+# what its app made of it — cases: {"case_number": ..., "case_state": ...}.
+described = Signal()
