@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from tongban.cases import selectors, services
-from tongban.cases.codes import ActedThrough, Action, allowed_actions
+from tongban.cases.codes import ActedThrough, allowed_actions
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
 from tongban.core.errors import NotFound, PermissionDenied
@@ -186,29 +186,9 @@ def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
              summary="办理一个动作 Take one action on a case", openapi_extra={"responses": _ACT})  # fmt: skip
 def case_act(request: HttpRequest, number: str, action: str, payload: ActionIn) -> dict[str, Any]:
     case, actor = _find(request, number)
-    rev, cid = payload.revision, case.pk
-    calls = {
-        Action.ACCEPT: lambda: services.case_accept(case_id=cid, actor=actor, revision=rev, note=payload.reason),
-        Action.REJECT: lambda: services.case_reject_at_intake(case_id=cid, actor=actor, reason=payload.reason,
-                                                              revision=rev),
-        Action.REQUEST_CORRECTION: lambda: services.case_request_correction(
-            case_id=cid, actor=actor, items=payload.items, note=payload.reason, revision=rev),
-        Action.CORRECT: lambda: services.case_correct(case_id=cid, actor=actor, note=payload.reason),
-        Action.START_REVIEW: lambda: services.case_start_review(case_id=cid, actor=actor, revision=rev),
-        Action.SUSPEND: lambda: services.case_suspend(case_id=cid, actor=actor, kind=payload.kind,
-                                                      reason=payload.reason, revision=rev),
-        Action.RESUME: lambda: services.case_resume(case_id=cid, actor=actor, revision=rev),
-        Action.APPROVE: lambda: services.case_decide(case_id=cid, actor=actor, approve=True, reason=payload.reason,
-                                                     revision=rev),
-        Action.DENY: lambda: services.case_decide(case_id=cid, actor=actor, approve=False, reason=payload.reason,
-                                                  revision=rev),
-        Action.DELIVER: lambda: services.case_deliver(case_id=cid, actor=actor, via=payload.via, note=payload.reason),
-        Action.ARCHIVE: lambda: services.case_archive(case_id=cid, actor=actor),
-        Action.WITHDRAW: lambda: services.case_withdraw(case_id=cid, actor=actor, reason=payload.reason),
-        Action.REVOKE: lambda: services.case_revoke(case_id=cid, actor=actor, reason=payload.reason),
-    }  # fmt: skip
-    if action not in calls:
-        raise NotFound(f"未知的办理动作：{action}", f"Unknown action: {action}")
-    calls[action]()
+    services.case_act(
+        case_id=case.pk, action=action, actor=actor, reason=payload.reason, revision=payload.revision,
+        kind=payload.kind, via=payload.via, items=payload.items,
+    )  # fmt: skip
     case.refresh_from_db()
     return _case_out(case, detail=True)

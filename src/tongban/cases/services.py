@@ -23,7 +23,7 @@ from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import CaseType
 from tongban.core.audit import audit_record
 from tongban.core.calendar import add_working_days
-from tongban.core.errors import Conflict, InvalidInput, PermissionDenied
+from tongban.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tongban.forms.models import Submission
 from tongban.identity.models import OutboxMessage, Person, Staff, User
 from tongban.identity.roles import Role
@@ -253,19 +253,19 @@ def case_request_correction(
 
 
 @transaction.atomic
-def case_correct(*, case_id: Any, actor: Actor, note: str = "") -> Case:
+def case_correct(*, case_id: Any, actor: Actor, note: str = "", revision: int | None = None) -> Case:
     """The applicant answers the notice; the case goes back to intake."""
     case = _locked(case_id)
-    _move(case, Action.CORRECT, actor, reason=note)
+    _move(case, Action.CORRECT, actor, reason=note, revision=revision)
     CorrectionNotice.objects.filter(case=case).update(answered_at=timezone.now())
     case.save()
     return case
 
 
 @transaction.atomic
-def case_withdraw(*, case_id: Any, actor: Actor, reason: str = "") -> Case:
+def case_withdraw(*, case_id: Any, actor: Actor, reason: str = "", revision: int | None = None) -> Case:
     case = _locked(case_id)
-    _move(case, Action.WITHDRAW, actor, reason=reason)
+    _move(case, Action.WITHDRAW, actor, reason=reason, revision=revision)
     if case.suspended_since is not None:
         _end_suspension(case)  # withdrawn during a special procedure: it ends with the case
     case.save()
@@ -333,33 +333,77 @@ def case_decide(
 
 
 @transaction.atomic
-def case_deliver(*, case_id: Any, actor: Actor, via: str, note: str = "") -> Case:
+def case_deliver(*, case_id: Any, actor: Actor, via: str, note: str = "", revision: int | None = None) -> Case:
     if via not in Delivery.values:
         raise InvalidInput("请选择送达方式", "Choose how the result is delivered", field="via")
     case = _locked(case_id)
-    _move(case, Action.DELIVER, actor, reason=note, data={"via": via})
+    _move(case, Action.DELIVER, actor, reason=note, data={"via": via}, revision=revision)
     case.delivered_via = via
     case.save()
     return case
 
 
 @transaction.atomic
-def case_archive(*, case_id: Any, actor: Actor) -> Case:
+def case_archive(*, case_id: Any, actor: Actor, revision: int | None = None) -> Case:
     case = _locked(case_id)
-    _move(case, Action.ARCHIVE, actor)
+    _move(case, Action.ARCHIVE, actor, revision=revision)
     case.save()
     return case
 
 
 @transaction.atomic
-def case_revoke(*, case_id: Any, actor: Actor, reason: str) -> Case:
+def case_revoke(*, case_id: Any, actor: Actor, reason: str, revision: int | None = None) -> Case:
     """Revoke a decision (a failed pledge check, a decision found wrong)."""
     if not (reason or "").strip():
         raise InvalidInput("请写明撤销的理由", "Give the reason for revoking", field="reason")
     case = _locked(case_id)
-    _move(case, Action.REVOKE, actor, reason=reason)
+    _move(case, Action.REVOKE, actor, reason=reason, revision=revision)
     case.save()
     return case
+
+
+# --- one action by name (the API, the back office and the tests) -----------------------------------
+
+
+def case_act(
+    *, case_id: Any, action: str, actor: Actor, reason: str = "", revision: int | None = None, kind: str = "",
+    via: str = "", items: list[dict[str, str]] | None = None,
+) -> Case:  # fmt: skip
+    """Take one lifecycle action named by `action` through its service, and return the case as it now is.
+
+    `reason` is the action's reason or note (a denial's reasons, a rejection's, the acceptance note...);
+    `revision` is the one the actor saw (a stale one is a conflict); `kind` is the special procedure's
+    kind (suspend), `via` the delivery (deliver), `items` the one-time notice's list (request_correction).
+    Options an action does not use are ignored. An action the table does not name is NotFound (404)."""
+    rev = revision
+    match action:
+        case Action.ACCEPT:
+            return case_accept(case_id=case_id, actor=actor, revision=rev, note=reason)
+        case Action.REJECT:
+            return case_reject_at_intake(case_id=case_id, actor=actor, reason=reason, revision=rev)
+        case Action.REQUEST_CORRECTION:
+            notice = case_request_correction(case_id=case_id, actor=actor, items=items or [], note=reason, revision=rev)
+            return notice.case
+        case Action.CORRECT:
+            return case_correct(case_id=case_id, actor=actor, note=reason, revision=rev)
+        case Action.START_REVIEW:
+            return case_start_review(case_id=case_id, actor=actor, revision=rev)
+        case Action.SUSPEND:
+            return case_suspend(case_id=case_id, actor=actor, kind=kind, reason=reason, revision=rev).case
+        case Action.RESUME:
+            return case_resume(case_id=case_id, actor=actor, revision=rev)
+        case Action.APPROVE | Action.DENY:
+            return case_decide(case_id=case_id, actor=actor, approve=action == Action.APPROVE, reason=reason,
+                               revision=rev)  # fmt: skip
+        case Action.DELIVER:
+            return case_deliver(case_id=case_id, actor=actor, via=via, note=reason, revision=rev)
+        case Action.ARCHIVE:
+            return case_archive(case_id=case_id, actor=actor, revision=rev)
+        case Action.WITHDRAW:
+            return case_withdraw(case_id=case_id, actor=actor, reason=reason, revision=rev)
+        case Action.REVOKE:
+            return case_revoke(case_id=case_id, actor=actor, reason=reason, revision=rev)
+    raise NotFound(f"未知的办理动作：{action}", f"Unknown action: {action}")
 
 
 # --- supervision (督办) ----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ reviewer examines, suspends, decides and delivers, and the supervisor's 督办 d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -103,24 +102,6 @@ def _revision(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-ACTS: dict[str, Callable[[Case, Actor, HttpRequest], Any]] = {
-    Action.START_REVIEW: lambda c, a, r: services.case_start_review(case_id=c.pk, actor=a, revision=_revision(r)),
-    Action.SUSPEND: lambda c, a, r: services.case_suspend(
-        case_id=c.pk, actor=a, kind=r.POST.get("kind", ""), reason=r.POST.get("reason", ""), revision=_revision(r)
-    ),
-    Action.RESUME: lambda c, a, r: services.case_resume(case_id=c.pk, actor=a, revision=_revision(r)),
-    Action.APPROVE: lambda c, a, r: services.case_decide(
-        case_id=c.pk, actor=a, approve=True, reason=r.POST.get("reason", ""), revision=_revision(r)
-    ),
-    Action.DENY: lambda c, a, r: services.case_decide(
-        case_id=c.pk, actor=a, approve=False, reason=r.POST.get("reason", ""), revision=_revision(r)
-    ),
-    Action.DELIVER: lambda c, a, r: services.case_deliver(
-        case_id=c.pk, actor=a, via=r.POST.get("via", ""), note=r.POST.get("reason", "")
-    ),
-    Action.ARCHIVE: lambda c, a, r: services.case_archive(case_id=c.pk, actor=a),
-    Action.REVOKE: lambda c, a, r: services.case_revoke(case_id=c.pk, actor=a, reason=r.POST.get("reason", "")),
-}
 DONE = {
     Action.START_REVIEW: "已开始审查", Action.SUSPEND: "已启动特别程序，办理时限暂停计算",
     Action.RESUME: "特别程序已结束，暂停的天数已加回办理期限", Action.APPROVE: "已作出准予决定",
@@ -133,10 +114,14 @@ DONE = {
 @require_POST
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     case = _case(request, number)
-    if action not in ACTS:
+    if action not in DONE:  # intake (accept, reject, correction) is the window's; the applicant's are theirs
         raise Http404
     try:
-        ACTS[action](case, Actor.of_staff(_staff(request)), request)
+        services.case_act(
+            case_id=case.pk, action=action, actor=Actor.of_staff(_staff(request)),
+            reason=request.POST.get("reason", ""), revision=_revision(request), kind=request.POST.get("kind", ""),
+            via=request.POST.get("via", ""),
+        )  # fmt: skip
     except DomainError as error:
         case.refresh_from_db()
         context = _detail_context(request, case, error=error, failed=action, typed=request.POST)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from tongban.cases import selectors, services
-from tongban.cases.codes import DECIDED, TERMINAL, TRANSITIONS, ActedThrough, Action, State, SuspensionKind
+from tongban.cases.codes import DECIDED, TERMINAL, TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.models import Case, Suspension
 from tongban.cases.services import Actor
 from tongban.cases.tests.factories import case_for, published_implementation
@@ -21,6 +21,9 @@ from tongban.identity.tests.factories import DepartmentFactory, person_with_acco
 pytestmark = pytest.mark.django_db
 
 ACTIONS = [a for a in Action.values if a != Action.SUBMIT]
+# What each action is given as its reason (the ones that need one, and a note where one is usual).
+REASONS = {Action.REJECT: "不符合条件", Action.CORRECT: "已补正", Action.SUSPEND: "检验检测", Action.DENY: "不符合",
+           Action.REVOKE: "承诺不实"}  # fmt: skip
 
 
 CITY: dict = {}  # one department, its staff and item for all examples (set by the test)
@@ -42,27 +45,10 @@ class CaseMachine(RuleBasedStateMachine):
         return Actor.of_staff(staff)
 
     def _call(self, action: str, actor: Actor, revision: int | None) -> None:
-        cid = self.case.pk
-        calls = {
-            Action.ACCEPT: lambda: services.case_accept(case_id=cid, actor=actor, revision=revision),
-            Action.REJECT: lambda: services.case_reject_at_intake(case_id=cid, actor=actor, reason="不符合条件",
-                                                                  revision=revision),
-            Action.REQUEST_CORRECTION: lambda: services.case_request_correction(
-                case_id=cid, actor=actor, items=[{"material": "户口簿", "problem": "缺页"}], revision=revision),
-            Action.CORRECT: lambda: services.case_correct(case_id=cid, actor=actor, note="已补正"),
-            Action.START_REVIEW: lambda: services.case_start_review(case_id=cid, actor=actor, revision=revision),
-            Action.SUSPEND: lambda: services.case_suspend(case_id=cid, actor=actor, kind=SuspensionKind.TESTING,
-                                                          reason="检验检测", revision=revision),
-            Action.RESUME: lambda: services.case_resume(case_id=cid, actor=actor, revision=revision),
-            Action.APPROVE: lambda: services.case_decide(case_id=cid, actor=actor, approve=True, revision=revision),
-            Action.DENY: lambda: services.case_decide(case_id=cid, actor=actor, approve=False, reason="不符合",
-                                                      revision=revision),
-            Action.DELIVER: lambda: services.case_deliver(case_id=cid, actor=actor, via="electronic"),
-            Action.ARCHIVE: lambda: services.case_archive(case_id=cid, actor=actor),
-            Action.WITHDRAW: lambda: services.case_withdraw(case_id=cid, actor=actor),
-            Action.REVOKE: lambda: services.case_revoke(case_id=cid, actor=actor, reason="承诺不实"),
-        }  # fmt: skip
-        calls[action]()
+        services.case_act(
+            case_id=self.case.pk, action=action, actor=actor, reason=REASONS.get(action, ""), revision=revision,
+            kind=SuspensionKind.TESTING, via=Delivery.ELECTRONIC, items=[{"material": "户口簿", "problem": "缺页"}],
+        )  # fmt: skip
 
     @rule(
         action=st.sampled_from(ACTIONS),
