@@ -164,3 +164,20 @@ class Pledge(BaseModel):
     checked_by = models.CharField(max_length=100, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     finding = models.TextField(blank=True)
+
+
+class DeferredMaterial(BaseModel):
+    """容缺受理: a non-essential material the case was accepted without, and the date it was promised for."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deferred_materials")
+    material_id = models.UUIDField()  # of the submission's guide
+    material_name = models.CharField(max_length=300)
+    promised_by = models.DateField()
+    accepted_by = models.CharField(max_length=100)
+    supplied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "promised_by"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material_id"], name="uniq_case_deferred_material"),
+        ]

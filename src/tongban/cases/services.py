@@ -11,20 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
+from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record
 from tongban.cases.models import Case, CorrectionNotice, SupervisionNote, Suspension, Transition
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import CaseType
 from tongban.core.audit import audit_record
 from tongban.core.calendar import add_working_days
 from tongban.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from tongban.forms.models import Submission
+from tongban.forms.materials import submission_attachment_add
+from tongban.forms.models import Attachment, Submission
 from tongban.identity.models import OutboxMessage, Person, Staff, User
 from tongban.identity.roles import Role
 from tongban.identity.services import message_send
@@ -205,10 +207,18 @@ def case_open(*, submission: Submission) -> Case:
 
 
 @transaction.atomic
-def case_accept(*, case_id: Any, actor: Actor, revision: int | None = None, note: str = "") -> Case:
-    """Accept: the clock starts. An immediate item (即办件) is due the same day."""
+def case_accept(
+    *, case_id: Any, actor: Actor, revision: int | None = None, note: str = "", deferred: list[Deferral] | None = None
+) -> Case:
+    """Accept: the clock starts. An immediate item (即办件) is due the same day. `deferred`: 容缺受理 — 容缺
+    materials accepted missing, each with the date the applicant promised to supply it by."""
     case = _locked(case_id)
-    _move(case, Action.ACCEPT, actor, reason=note, revision=revision)
+    moved = _move(case, Action.ACCEPT, actor, reason=note, revision=revision)
+    if deferred:
+        moved.data = {
+            "deferred": deferrals_record(case=case, deferrals=deferred, accepted_by=actor.name, today=_today())
+        }
+        moved.save(update_fields=["data"])
     case.accepted_on = _today()
     immediate = case.case_type == CaseType.IMMEDIATE or case.limit_days == 0
     case.due_on = case.accepted_on if immediate else days_after(case.accepted_on, case.limit_days, case.limit_unit)
@@ -468,3 +478,39 @@ def cases_escalate(*, today: dt.date | None = None) -> int:
                          object_id=case.number, data={"due_on": due})  # fmt: skip
         escalated += 1
     return escalated
+
+
+# --- materials after submission ----------------------------------------------------------------
+
+
+SUPPLY_STATES = frozenset({State.CORRECTION_REQUESTED, State.ACCEPTED, State.IN_REVIEW, State.SUSPENDED})
+
+
+@transaction.atomic
+def case_material_supply(
+    *, case_id: Any, actor: Actor, material_id: Any, stream: IO[bytes], filename: str, size: int
+) -> Attachment:
+    """The applicant adds a file to a case: answering the correction notice (any material it may need), or
+    keeping a 容缺 promise after acceptance (that material only)."""
+    case = _locked(case_id)
+    if actor.user is None or actor.user.pk != case.user_id:
+        raise PermissionDenied("只有申请人可以补交材料", "Only the applicant can add materials")
+    outstanding = {str(d.material_id) for d in case.deferred_materials.filter(supplied_at__isnull=True)}
+    if case.state != State.CORRECTION_REQUESTED and (
+        case.state not in SUPPLY_STATES or str(material_id) not in outstanding
+    ):
+        raise Conflict(
+            f"办件当前状态为“{State(case.state).label}”，不需要补交这项材料",
+            f"The case is {case.state.replace('_', ' ')}: this material is not awaited",
+            current_state=case.state,
+        )  # fmt: skip
+    attachment = submission_attachment_add(
+        user=actor.user, submission=case.submission, material_id=material_id, stream=stream, filename=filename,
+        size=size,
+    )  # fmt: skip
+    kept = deferral_supplied(case=case, material_id=attachment.material_id)
+    audit_record(
+        action="case.material_supplied", actor=actor.ref, object_type="case", object_id=case.number,
+        data={"material": attachment.material_name, "deferred": kept, "sha256": attachment.sha256},
+    )  # fmt: skip
+    return attachment

@@ -11,4 +11,5 @@ urlpatterns = [
     path("window/cases/<str:number>/reject", views.reject, name="window_reject"),
     path("window/cases/<str:number>/correction", views.correction, name="window_correction"),
     path("window/cases/<str:number>/notice.pdf", views.notice_pdf_view, name="window_notice_pdf"),
+    path("window/cases/<str:number>/files/<uuid:attachment_id>", views.case_file, name="case_file"),
 ]

@@ -16,14 +16,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from tongban.cases import selectors, services
 from tongban.cases.clock import Clock
 from tongban.cases.codes import Action, ClockColour, State, allowed_actions
+from tongban.cases.materials import case_materials
 from tongban.cases.models import Case, Transition
 from tongban.cases.services import Actor
 from tongban.core.errors import CalendarUnknown, DomainError, NotFound, RateLimited
 from tongban.core.ratelimit import client_ip, rate_limit_hit
+from tongban.forms.uploads import CappedUploadHandler, UploadRejected, too_large_error
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
 from tongban.identity.models import User
@@ -110,6 +114,7 @@ def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
         timeline=timeline,
         notice=selectors.correction_notice(case=case),
         can_correct=Action.CORRECT in actions,
+        materials=_material_rows(case, mine),
         can_withdraw=Action.WITHDRAW in actions,
         typed={},
         failed="",
@@ -129,6 +134,53 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     if resumed and resumed.get("action") in ACTIONS:
         return render(request, TEMPLATE, _detail(request, case, typed=resumed, failed=resumed["action"]))
     return render(request, TEMPLATE, _detail(request, case))
+
+
+def _material_rows(case: Case, mine: bool) -> list[dict[str, Any]]:
+    """The case's materials; an upload form where one is awaited: any uploadable material while the
+    correction notice is open, a promised 容缺 material after acceptance."""
+    correcting = mine and case.state == State.CORRECTION_REQUESTED
+    rows = []
+    for held in case_materials(case=case):
+        uploadable = held.state.way == "upload"
+        awaited = mine and uploadable and (correcting or (held.outstanding and case.state in services.SUPPLY_STATES))
+        rows.append({"state": held.state, "deferred": held.deferred, "awaited": awaited, "key": held.state.key})
+    return rows
+
+
+@csrf_exempt  # checked below, once the capped upload handler is in place
+def case_material(request: HttpRequest, number: str) -> HttpResponse:
+    request.upload_handlers.insert(0, CappedUploadHandler(request))
+    return _case_material(request, number)
+
+
+@csrf_protect
+@require_POST
+@login_required_resume
+def _case_material(request: HttpRequest, number: str) -> HttpResponse:
+    """Add one file to the case (correction or 容缺); a refused file is named beside its material."""
+    case = _case(request, number)
+    user = _user(request)
+    actor = Actor.of_person(identity.person_for_user(user=user) or case.agent, user)
+    upload = request.FILES.get("file")
+    material_id = request.POST.get("material", "")
+    try:
+        if upload is None:
+            too_large = getattr(request, "upload_too_large", None)
+            if too_large:
+                raise too_large_error(too_large)
+            raise UploadRejected("请选择要上传的文件", "Choose a file to upload", reason="no_file")
+        attachment = services.case_material_supply(
+            case_id=case.pk, actor=actor, material_id=material_id, stream=upload, filename=upload.name or "",
+            size=upload.size or 0,
+        )  # fmt: skip
+    except DomainError as error:
+        case.refresh_from_db()
+        context = _detail(request, case, material_error=error, material_failed=f"material-{material_id}")
+        return render(request, TEMPLATE, context, status=error.status)
+    done = {"name": attachment.filename, "material": attachment.material_name}
+    messages.success(request, _("已上传“%(name)s”（%(material)s）。") % done)
+    return redirect(reverse("cases:applicant_case", args=[case.number]) + "#materials-title")
 
 
 TEMPLATE = "cases/applicant/detail.html"

@@ -10,6 +10,7 @@ message and what was typed.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -21,12 +22,14 @@ from django.views.decorators.http import require_POST
 
 from tongban.cases import selectors, services, window_queries
 from tongban.cases.codes import ActedThrough, State
+from tongban.cases.documents import applicant_lines, notice_pdf
+from tongban.cases.materials import Deferral, case_materials, deferrable
 from tongban.cases.models import Case
-from tongban.cases.notice_pdf import applicant_lines, notice_pdf
 from tongban.cases.services import Actor
-from tongban.catalog import selectors as catalog
 from tongban.core.errors import DomainError, InvalidInput, NotFound
+from tongban.forms import materials as forms_materials
 from tongban.forms import selectors as forms
+from tongban.forms.views_materials import file_response
 from tongban.identity import validators
 from tongban.identity.decorators import staff_required
 from tongban.identity.models import Staff
@@ -99,24 +102,47 @@ def _case(staff: Staff, number: str) -> Case:
 
 
 def _materials(case: Case) -> list[Any]:
-    try:
-        return list(catalog.guide_published(case.implementation).materials.all())
-    except NotFound:
-        return []
+    """The materials of the guide the application was made under, not today's."""
+    return [m.state.material for m in case_materials(case=case)]
 
 
 def _checklist(case: Case, typed: Any = None, problems: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """One row per material of the published guide, with what the clerk ticked and wrote kept."""
+    """One row per material with what was uploaded or promised, and what the clerk ticked and wrote kept."""
     ticked = set(typed.getlist("material")) if typed is not None else set()
     rows = []
-    for index, material in enumerate(_materials(case)):
+    for index, held in enumerate(case_materials(case=case)):
         key = str(index)
         rows.append({
-            "key": key, "material": material, "ticked": key in ticked,
-            "problem": typed.get(f"problem-{key}", "") if typed is not None else "",
+            "key": key, "material": held.state.material, "state": held.state, "deferred": held.deferred,
+            "ticked": key in ticked, "problem": typed.get(f"problem-{key}", "") if typed is not None else "",
             "error": (problems or {}).get(key, ""),
         })  # fmt: skip
     return rows
+
+
+def _deferrable_rows(request: HttpRequest, case: Case) -> list[dict[str, Any]]:
+    """容缺 materials the clerk may accept without, with what was ticked and typed kept."""
+    if case.state != State.SUBMITTED:
+        return []
+    ticked = set(request.POST.getlist("defer")) if request.method == "POST" else set()
+    return [
+        {"material": s.material, "id": str(s.material.pk), "ticked": str(s.material.pk) in ticked,
+         "promise": request.POST.get(f"promise-{s.material.pk}", "") if request.method == "POST" else ""}
+        for s in deferrable(case=case)
+    ]  # fmt: skip
+
+
+def _deferrals(request: HttpRequest) -> list[Deferral]:
+    """容缺 ticks and their promised dates as typed; the service says what is wrong with them."""
+    deferrals = []
+    for material_id in request.POST.getlist("defer"):
+        raw = request.POST.get(f"promise-{material_id}", "").strip()
+        try:
+            promised = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            promised = None
+        deferrals.append(Deferral(material_id=material_id, promised_by=promised))
+    return deferrals
 
 
 def _intake_page(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
@@ -126,6 +152,7 @@ def _intake_page(request: HttpRequest, case: Case, *, status: int = 200, **extra
         "applicant": applicant_lines(case),
         "rows": forms.submission_rows(case.submission),
         "checklist": extra.pop("checklist", None) or _checklist(case),
+        "deferrable": _deferrable_rows(request, case),
         "notice": notice,
         "timeline": selectors.case_timeline(case=case),
         "intake": case.state == State.SUBMITTED,
@@ -153,7 +180,9 @@ def _revision(request: HttpRequest) -> int | None:
 def _refused(request: HttpRequest, case: Case, action: str, error: DomainError, **extra: Any) -> HttpResponse:
     """The page again, as it is now, with the service's message and everything the clerk typed."""
     case.refresh_from_db()
-    target = {"reason": "#reject-reason", "items": "#materials-title"}.get(error.field or "", "")
+    target = {"reason": "#reject-reason", "items": "#materials-title", "deferred": "#deferred-title"}.get(
+        error.field or "", ""
+    )
     errors = [{"text": error.message, "href": target}]
     return _intake_page(request, case, status=error.status, error=error, errors=errors, failed=action,
                         typed=request.POST, **extra)  # fmt: skip
@@ -167,7 +196,7 @@ def accept(request: HttpRequest, number: str) -> HttpResponse:
     try:
         case = services.case_accept(
             case_id=case.pk, actor=Actor.of_staff(staff, ActedThrough.WINDOW), revision=_revision(request),
-            note=request.POST.get("note", "")[:MAX_NOTE],
+            note=request.POST.get("note", "")[:MAX_NOTE], deferred=_deferrals(request),
         )  # fmt: skip
     except DomainError as error:
         return _refused(request, case, "accept", error, checklist=_checklist(case))
@@ -246,3 +275,18 @@ def notice_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="notice-{case.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_required
+def case_file(request: HttpRequest, number: str, attachment_id: Any) -> HttpResponse:
+    """One uploaded material of a case, for staff who may see the case; each read is in the audit log."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    try:
+        case = selectors.case_get_by_number_for_staff(staff=staff, number=number)
+        attachment = forms_materials.attachment_for_submission(submission=case.submission, attachment_id=attachment_id)
+    except NotFound:
+        raise Http404 from None
+    stream = forms_materials.attachment_open(
+        attachment=attachment, actor=f"staff:{staff.pk}", purpose=f"审查办件 {case.number}"
+    )
+    return file_response(attachment, stream)
