@@ -1,21 +1,43 @@
-"""The one-time correction notice (一次性告知书) as a PDF, made with WeasyPrint from an HTML template.
+"""A case's official documents as PDF, made with WeasyPrint from HTML templates: the one-time correction
+notice (一次性告知书) and the decision document (决定书) of an approval or a denial.
 
-The notice is an official document of the department and is issued in Chinese whatever the page
-language; the font is Noto Sans CJK SC (Debian's fonts-noto-cjk) so every character is embedded.
+They are documents of the department and are issued in Chinese whatever the page language; the font is
+Noto Sans CJK SC (Debian's fonts-noto-cjk) so every character is embedded. Both templates extend
+cases/_document.html (page, type, the facts table and the signature block).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tongban.cases.models import Case, CorrectionNotice
+from tongban.cases.codes import Action, State
+from tongban.cases.models import Case, CorrectionNotice, Transition
+from tongban.catalog import selectors as catalog
+from tongban.catalog.codes import ItemType
+from tongban.core.errors import NotFound
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """The PDF bytes of one document template."""
+    from weasyprint import HTML  # heavy to import; only the PDF views need it
+
+    return HTML(string=render_to_string(template, context)).write_pdf()  # type: ignore[no-any-return]
+
+
+def chinese_date(moment: dt.datetime | dt.date) -> str:
+    """2026年1月26日, as official documents write dates."""
+    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def applicant_lines(case: Case) -> dict[str, str]:
-    """Who the notice is addressed to: the applicant's name and masked ID number (a firm's credit code
+    """Who a document is addressed to: the applicant's name and masked ID number (a firm's credit code
     is public), and the person who acted for them when that is someone else."""
     agent = case.agent
     if case.subject_enterprise is not None:
@@ -27,19 +49,93 @@ def applicant_lines(case: Case) -> dict[str, str]:
     return {"name": person.name, "id": person.masked_id, "agent": on_behalf}
 
 
+# --- 一次性告知书 ---------------------------------------------------------------------------------
+
+
 def notice_context(*, case: Case, notice: CorrectionNotice) -> dict[str, Any]:
-    issued = timezone.localtime(notice.issued_at)
     return {
         "case": case,
         "notice": notice,
         "applicant": applicant_lines(case),
-        "issued_on": f"{issued.year}年{issued.month}月{issued.day}日",
+        "issued_on": chinese_date(notice.issued_at),
     }
 
 
 def notice_pdf(*, case: Case, notice: CorrectionNotice) -> bytes:
     """The PDF bytes of the case's correction notice."""
-    from weasyprint import HTML  # heavy to import; only the PDF view needs it
+    return render_pdf("cases/window/notice_pdf.html", notice_context(case=case, notice=notice))
 
-    html = render_to_string("cases/window/notice_pdf.html", notice_context(case=case, notice=notice))
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+
+# --- 决定书 -------------------------------------------------------------------------------------
+
+# How a decision made without a person says who decided (the transition's actor).
+DECIDED_BY = {"system:auto-approval": "无人干预自动审批（秒批）", "system:pledge": "告知承诺，当场作出决定"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision of a case as its document states it."""
+
+    approved: bool
+    moved: Transition  # the approve or deny row: reasons, when, by whom
+    revoked: Transition | None  # the row that later revoked an approval, if any
+
+
+def case_decision(*, case: Case) -> Decision | None:
+    """The case's decision (approve or deny) and a later revocation; None before a decision."""
+    rows = list(case.transitions.filter(action__in=[Action.APPROVE, Action.DENY, Action.REVOKE]).order_by("seq"))
+    decided = [t for t in rows if t.action != Action.REVOKE]
+    if not decided:
+        return None
+    moved = decided[-1]
+    revoked = next((t for t in rows if t.action == Action.REVOKE and t.seq > moved.seq), None)
+    return Decision(approved=moved.action == Action.APPROVE, moved=moved, revoked=revoked)
+
+
+def decision_title(*, case: Case, approved: bool) -> str:
+    """准予/不予行政许可决定书 for a licensing item (行政许可法第三十八条), 准予/不予办理决定书 otherwise."""
+    kind = "行政许可" if case.implementation.item.item_type == ItemType.LICENSING else "办理"
+    return f"{'准予' if approved else '不予'}{kind}决定书"
+
+
+def decision_context(*, case: Case, decision: Decision) -> dict[str, Any]:
+    """What the decision document says. The legal basis is the guide's that was in force when the
+    decision was made (a later revision of the guide does not rewrite an issued decision)."""
+    at = decision.moved.at
+    guide = catalog.guide_in_force(case.implementation, at=at)
+    if guide is None:
+        try:
+            guide = catalog.guide_published(case.implementation)
+        except NotFound:
+            guide = None
+    return {
+        "case": case,
+        "decision": decision,
+        "title": decision_title(case=case, approved=decision.approved),
+        "applicant": applicant_lines(case),
+        "legal_basis": list(guide.legal_basis) if guide is not None else [],
+        "result": guide.result if guide is not None else "",
+        "decided_on": chinese_date(at),
+        "decided_by": DECIDED_BY.get(decision.moved.actor, decision.moved.actor_name),
+        "revoked_on": chinese_date(decision.revoked.at) if decision.revoked else "",
+        "licensing": case.implementation.item.item_type == ItemType.LICENSING,
+    }
+
+
+DOCUMENT_STATES = frozenset({State.APPROVED, State.DENIED, State.RESULT_DELIVERED, State.ARCHIVED, State.REVOKED})
+
+
+def decision_pdf(*, case: Case) -> bytes:
+    """The PDF bytes of the case's decision document; NotFound before a decision."""
+    decision = case_decision(case=case) if case.state in DOCUMENT_STATES else None
+    if decision is None:
+        raise NotFound("本办件尚未作出决定", "This case has no decision yet")
+    return render_pdf("cases/decision_pdf.html", decision_context(case=case, decision=decision))
+
+
+def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
+    """A document for the browser to show (inline), never cached: it names the applicant."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,6 +8,7 @@ from tongban.cases import views_applicant as views
 urlpatterns = [
     path("account/cases/", views.case_list, name="applicant_cases"),
     path("account/cases/<str:number>/", views.case_detail, name="applicant_case"),
+    path("account/cases/<str:number>/decision.pdf", views.case_decision_pdf, name="applicant_decision_pdf"),
     path("account/cases/<str:number>/materials", views.case_material, name="applicant_case_material"),
     path("progress/", views.progress, name="progress"),
 ]

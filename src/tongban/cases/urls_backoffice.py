@@ -8,6 +8,7 @@ urlpatterns = [
     path("backoffice/cases/", views.worklist, name="worklist"),
     path("backoffice/cases/<str:number>/", views.review, name="review"),
     path("backoffice/cases/<str:number>/act/<slug:action>", views.act, name="act"),
+    path("backoffice/cases/<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("backoffice/cases/<str:number>/supervise", views.supervise, name="supervise"),
     path(
         "backoffice/cases/<str:number>/supervision/<uuid:note_id>/answer",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from tongban.cases import selectors, services
+from tongban.cases import documents, selectors, services
 from tongban.cases.clock import Clock
 from tongban.cases.codes import Action, ClockColour, State, allowed_actions
 from tongban.cases.materials import case_materials
@@ -113,6 +113,7 @@ def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
         clock=_clock(case, timezone.localdate()),
         timeline=timeline,
         notice=selectors.correction_notice(case=case),
+        has_decision=case.state in documents.DOCUMENT_STATES,
         can_correct=Action.CORRECT in actions,
         materials=_material_rows(case, mine),
         can_withdraw=Action.WITHDRAW in actions,
@@ -205,6 +206,17 @@ def _act(request: HttpRequest, case: Case, action: str) -> HttpResponse:
         context = _detail(request, case, error=error, failed=action, typed=request.POST)
         return render(request, TEMPLATE, context, status=error.status)
     return redirect("cases:applicant_case", number=case.number)
+
+
+@login_required_resume
+def case_decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The decision document (决定书) of one of the login's cases; 404 before a decision."""
+    case = _case(request, number)
+    try:
+        pdf = documents.decision_pdf(case=case)
+    except NotFound:
+        raise Http404 from None
+    return documents.pdf_response(pdf, filename=f"decision-{case.number}.pdf")
 
 
 NOT_FOUND = ("未找到，请核对编号和查询码", "Not found; check the case number and the lookup code")

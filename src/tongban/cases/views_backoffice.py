@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.cases import selectors, services
+from tongban.cases import documents, selectors, services
 from tongban.cases.codes import Action, ClockColour, Delivery, State, SuspensionKind, allowed_actions
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
@@ -83,6 +83,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "auto_check": selectors.auto_check(case=case),
         "pledge": selectors.pledge(case=case),
         "can": can,
+        "decision_pdf": mine and case.state in documents.DOCUMENT_STATES,
         "supervisor": staff.has_role(Role.SUPERVISOR),
         "kinds": SuspensionKind.choices,
         "deliveries": Delivery.choices,
@@ -128,6 +129,19 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return render(request, "cases/backoffice/review.html", context, status=error.status)
     messages.success(request, _(DONE[action]))
     return redirect("cases:review", number=case.number)
+
+
+@staff_required
+def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The decision document (决定书), for the handling department's staff only (others: 404)."""
+    case = _case(request, number)
+    if _staff(request).department_id != case.department_id:
+        raise Http404
+    try:
+        pdf = documents.decision_pdf(case=case)
+    except NotFound:
+        raise Http404 from None
+    return documents.pdf_response(pdf, filename=f"decision-{case.number}.pdf")
 
 
 @staff_required

@@ -6,6 +6,7 @@ operator selectors, which the views guard by role.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -201,6 +202,21 @@ def guide_published(implementation: Implementation) -> GuideVersion:
     if guide is None:
         raise NotFound("该事项暂无已发布的办事指南", "This item has no published guide")
     guide.implementation = implementation
+    return guide
+
+
+def guide_in_force(implementation: Implementation, *, at: dt.datetime) -> GuideVersion | None:
+    """The guide version that was the published one at `at` (a decision cites the guide of its day);
+    None when no version had been published by then."""
+    guide = (
+        GuideVersion.objects.filter(implementation=implementation, published_at__lte=at)
+        .exclude(status=GuideStatus.DRAFT)
+        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=at))
+        .order_by("-number")
+        .first()
+    )
+    if guide is not None:
+        guide.implementation = implementation
     return guide
 
 
