@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from tongban.cases import selectors, services
-from tongban.cases.codes import ActedThrough, allowed_actions
+from tongban.cases.codes import NATIONAL_STATUS, ActedThrough, allowed_actions
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
 from tongban.core.errors import NotFound, PermissionDenied
@@ -72,10 +72,38 @@ class CaseOut(Schema):
     limit_unit: str
     clock: ClockOut
     allowed_actions: list[str]
+    national_status: str = Field(description="全国一体化政务服务平台办件状态代码（cases/codes.py NATIONAL_STATUS）")
 
 
 class CaseDetailOut(CaseOut):
     timeline: list[TransitionOut]
+
+
+class CaseExchangeOut(Schema):
+    """办件信息 as the national exchange carries it: codes of cases/codes.py and catalog/codes.py, dates YYYYMMDD."""
+
+    projid: str = Field(description="办件编号")
+    dataver: int = Field(description="数据版本（办件每次状态变更加一）")
+    implement_code: str = Field(description="实施编码")
+    item_code: str = Field(description="基本编码")
+    item_name: str
+    item_type: str = Field(description="事项类型代码（GB/T 39046）")
+    dept_code: str = Field(description="承办部门统一社会信用代码")
+    dept_name: str
+    applicant_name: str
+    case_type: str = Field(description="办件类型：1 即办件，2 承诺件")
+    channel: str
+    limit_days: int
+    limit_unit: str = Field(description="G 工作日，Z 自然日")
+    apply_date: str = Field(description="申请日期 YYYYMMDD")
+    accept_date: str = Field(description="受理日期 YYYYMMDD，未受理为空")
+    due_date: str = Field(description="办结期限 YYYYMMDD，未受理为空")
+    suspended_days: int = Field(description="特别程序不计时天数")
+    status: str = Field(description="办件状态代码")
+    status_name: str
+    step: str = Field(description="报送该状态的办件环节")
+    done_result: str = Field(description="办结结果代码（0 出证办结 1 不予许可 5 退件 6 不予受理），未办结为空")
+    done_date: str = Field(description="办结日期 YYYYMMDD，未办结为空")
 
 
 class ProgressOut(Schema):
@@ -105,7 +133,7 @@ def _case_out(case: Case, *, detail: bool = False) -> dict[str, Any]:
         "limit_unit": case.limit_unit,
         "clock": {"colour": clock.colour, "used": clock.used, "limit": clock.limit, "remaining": clock.remaining,
                   "due_on": clock.due_on},
-        "allowed_actions": allowed_actions(case.state),
+        "allowed_actions": allowed_actions(case.state), "national_status": NATIONAL_STATUS[case.state].code,
     }  # fmt: skip
     if detail:
         out["timeline"] = [
@@ -180,6 +208,14 @@ def case_progress(
 def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     case, _actor = _find(request, number)
     return _case_out(case, detail=True)
+
+
+@router.get("/cases/{number}/exchange", response=CaseExchangeOut, auth=django_auth,
+            summary="办件信息（全国一体化政务服务平台交换格式） The case in the national exchange format",
+            openapi_extra={"responses": _READ})  # fmt: skip
+def case_exchange(request: HttpRequest, number: str) -> dict[str, Any]:
+    case, _actor = _find(request, number)
+    return selectors.case_exchange_record(case=case)
 
 
 @router.post("/cases/{number}/actions/{action}", response=CaseDetailOut, auth=django_auth,

@@ -6,6 +6,8 @@ a `Transition` row; a move the table does not hold is refused with the current s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
@@ -109,3 +111,62 @@ class ActedThrough(models.TextChoices):
     API = "api", pgettext_lazy("channel", "接口")
     BACKOFFICE = "backoffice", pgettext_lazy("channel", "审批系统")
     SYSTEM = "system", pgettext_lazy("channel", "系统自动")
+
+
+# --- the national exchange (全国一体化政务服务平台 办件信息) --------------------------------------------
+#
+# Provincial platforms report each case to the national platform as 办件信息: the case's basic record and
+# one record per step of its process (办件过程信息: 申办, 受理, 补正告知, 审批, 特别程序, 办结, 送达), with the
+# 办件状态 it is in and, at 办结, the 办结结果. GB/T 39046-2020 (政务服务平台基础数据规范) sets out the basic data
+# items, but we found no published list of 办件状态 code values (not in the standard's public text, not
+# elsewhere: the national interface specification is handed to provinces, not published). So NATIONAL_STATUS
+# is our table — one code per State, numbered in lifecycle order, each with the step whose record carries
+# it — and DoneResult follows the 办结 record as provincial platforms implement it (0 出证办结 … 6 不予受理).
+# Check both against the province's interface specification when its connector is written; only these
+# tables should have to change.
+
+
+@dataclass(frozen=True)
+class NationalStatus:
+    code: str  # 办件状态代码 in the exchange
+    name: str  # its name there
+    step: str  # the process step (环节) whose record carries it
+
+
+NATIONAL_STATUS: dict[str, NationalStatus] = {
+    S.SUBMITTED: NationalStatus("01", "已申报，待受理", "申办"),
+    S.CORRECTION_REQUESTED: NationalStatus("02", "补齐补正", "补正告知"),
+    S.ACCEPTED: NationalStatus("03", "已受理", "受理"),
+    S.REJECTED_AT_INTAKE: NationalStatus("04", "不予受理", "受理"),
+    S.IN_REVIEW: NationalStatus("05", "办理中", "审批"),
+    S.SUSPENDED: NationalStatus("06", "特别程序", "特别程序"),
+    S.APPROVED: NationalStatus("07", "已办结（准予）", "办结"),
+    S.DENIED: NationalStatus("08", "已办结（不予）", "办结"),
+    S.RESULT_DELIVERED: NationalStatus("09", "已送达", "送达"),
+    S.ARCHIVED: NationalStatus("10", "已归档", "办结"),
+    S.WITHDRAWN: NationalStatus("11", "申请人撤回", "办结"),
+    S.REVOKED: NationalStatus("12", "决定已撤销", "办结"),
+}
+
+
+class DoneResult(models.TextChoices):
+    """办结结果代码 of the 办结 record (the case concluded, and how)."""
+
+    ISSUED = "0", "出证办结"  # approved: a licence, approval or result issued
+    DENIED = "1", "不予许可"
+    VOIDED = "2", "作废办结"  # void in the business sense; not used by the lifecycle
+    DELETED = "3", "删除办结"  # a technical error record; not used
+    FORWARDED = "4", "转报办结"  # forwarded to another body; not used yet (跨省通办 will)
+    RETURNED = "5", "退件"  # the applicant withdrew (or never completed the materials)
+    NOT_ACCEPTED = "6", "不予受理"
+
+
+def done_result(state: str, *, approved: bool | None) -> str:
+    """The 办结结果代码 of a case in `state` ("" while it is not concluded); `approved` is its decision."""
+    if state == S.REJECTED_AT_INTAKE:
+        return DoneResult.NOT_ACCEPTED
+    if state == S.WITHDRAWN:
+        return DoneResult.RETURNED
+    if state in DECIDED and approved is not None:
+        return DoneResult.ISSUED if approved else DoneResult.DENIED
+    return ""

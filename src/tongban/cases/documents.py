@@ -9,15 +9,15 @@ cases/_document.html (page, type, the facts table and the signature block).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tongban.cases.codes import Action, State
-from tongban.cases.models import Case, CorrectionNotice, Transition
+from tongban.cases import selectors
+from tongban.cases.codes import State
+from tongban.cases.models import Case, CorrectionNotice
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import ItemType
 from tongban.core.errors import NotFound
@@ -72,33 +72,13 @@ def notice_pdf(*, case: Case, notice: CorrectionNotice) -> bytes:
 DECIDED_BY = {"system:auto-approval": "无人干预自动审批（秒批）", "system:pledge": "告知承诺，当场作出决定"}
 
 
-@dataclass(frozen=True)
-class Decision:
-    """The decision of a case as its document states it."""
-
-    approved: bool
-    moved: Transition  # the approve or deny row: reasons, when, by whom
-    revoked: Transition | None  # the row that later revoked an approval, if any
-
-
-def case_decision(*, case: Case) -> Decision | None:
-    """The case's decision (approve or deny) and a later revocation; None before a decision."""
-    rows = list(case.transitions.filter(action__in=[Action.APPROVE, Action.DENY, Action.REVOKE]).order_by("seq"))
-    decided = [t for t in rows if t.action != Action.REVOKE]
-    if not decided:
-        return None
-    moved = decided[-1]
-    revoked = next((t for t in rows if t.action == Action.REVOKE and t.seq > moved.seq), None)
-    return Decision(approved=moved.action == Action.APPROVE, moved=moved, revoked=revoked)
-
-
 def decision_title(*, case: Case, approved: bool) -> str:
     """准予/不予行政许可决定书 for a licensing item (行政许可法第三十八条), 准予/不予办理决定书 otherwise."""
     kind = "行政许可" if case.implementation.item.item_type == ItemType.LICENSING else "办理"
     return f"{'准予' if approved else '不予'}{kind}决定书"
 
 
-def decision_context(*, case: Case, decision: Decision) -> dict[str, Any]:
+def decision_context(*, case: Case, decision: selectors.Decision) -> dict[str, Any]:
     """What the decision document says. The legal basis is the guide's that was in force when the
     decision was made (a later revision of the guide does not rewrite an issued decision)."""
     at = decision.moved.at
@@ -127,7 +107,7 @@ DOCUMENT_STATES = frozenset({State.APPROVED, State.DENIED, State.RESULT_DELIVERE
 
 def decision_pdf(*, case: Case) -> bytes:
     """The PDF bytes of the case's decision document; NotFound before a decision."""
-    decision = case_decision(case=case) if case.state in DOCUMENT_STATES else None
+    decision = selectors.case_decision(case=case) if case.state in DOCUMENT_STATES else None
     if decision is None:
         raise NotFound("本办件尚未作出决定", "This case has no decision yet")
     return render_pdf("cases/decision_pdf.html", decision_context(case=case, decision=decision))

@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tongban.cases.clock import Clock, clock_read
-from tongban.cases.codes import CLOCK_RUNNING, ClockColour, State
+from tongban.cases.codes import CLOCK_RUNNING, NATIONAL_STATUS, Action, ClockColour, State, done_result
 from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, SupervisionNote, Transition
 from tongban.core.errors import NotFound
 from tongban.core.ratelimit import rate_limit_hit
@@ -117,6 +117,59 @@ def case_clock(*, case: Case, today: dt.date | None = None) -> Clock:
 
 def correction_notice(*, case: Case) -> CorrectionNotice | None:
     return CorrectionNotice.objects.filter(case=case).first()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision of a case: approved or denied, the row that made it, and a later revocation."""
+
+    approved: bool
+    moved: Transition  # the approve or deny row: reasons, when, by whom
+    revoked: Transition | None  # the row that later revoked an approval, if any
+
+
+def case_decision(*, case: Case) -> Decision | None:
+    """The case's decision (approve or deny) and a later revocation; None before a decision."""
+    rows = list(case.transitions.filter(action__in=[Action.APPROVE, Action.DENY, Action.REVOKE]).order_by("seq"))
+    decided = [t for t in rows if t.action != Action.REVOKE]
+    if not decided:
+        return None
+    moved = decided[-1]
+    revoked = next((t for t in rows if t.action == Action.REVOKE and t.seq > moved.seq), None)
+    return Decision(approved=moved.action == Action.APPROVE, moved=moved, revoked=revoked)
+
+
+def _yyyymmdd(moment: dt.date | dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+    return f"{day:%Y%m%d}"
+
+
+def case_exchange_record(*, case: Case) -> dict[str, Any]:
+    """The case as the national exchange carries it (办件信息): the 办件状态 and 办结结果 of codes.py, the item's
+    GB/T 39046 codes, dates as YYYYMMDD (DESIGN §4). No ID numbers: a connector adds what the receiving
+    platform may have. `dataver` is the case's revision, so a re-reported record supersedes the last."""
+    status = NATIONAL_STATUS[case.state]
+    decision = case_decision(case=case)
+    if case.state in (State.REJECTED_AT_INTAKE, State.WITHDRAWN):
+        ended = case.transitions.filter(to_state=case.state).order_by("-seq").first()
+        done_at = ended.at if ended else None
+    else:
+        done_at = decision.moved.at if decision else None
+    item = case.implementation.item
+    applicant = case.subject_enterprise.name if case.subject_enterprise else (case.subject_person or case.agent).name
+    return {
+        "projid": case.number, "dataver": case.revision, "implement_code": case.implementation.code,
+        "item_code": item.basic_code, "item_name": item.name, "item_type": item.item_type,
+        "dept_code": case.department.credit_code, "dept_name": case.department.name, "applicant_name": applicant,
+        "case_type": case.case_type, "channel": case.channel, "limit_days": case.limit_days,
+        "limit_unit": case.limit_unit, "apply_date": _yyyymmdd(case.submitted_at),
+        "accept_date": _yyyymmdd(case.accepted_on), "due_date": _yyyymmdd(case.due_on),
+        "suspended_days": case.suspended_days, "status": status.code, "status_name": status.name,
+        "step": status.step, "done_result": done_result(case.state, approved=decision.approved if decision else None),
+        "done_date": _yyyymmdd(done_at),
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)

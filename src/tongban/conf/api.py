@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -9,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
+from tongban.core import outage
 from tongban.core.errors import DomainError, NotFound
 from tongban.core.problems import problem_from_error, problem_response
 from tongban.exchange.api import router as exchange_router
@@ -31,6 +33,12 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_from_error(request, NotFound())
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_from_error(request, outage.service_unavailable(exc))
 
 
 @api.exception_handler(NinjaValidationError)

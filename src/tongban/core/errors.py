@@ -76,6 +76,16 @@ class RateLimited(DomainError):
     default_en = "Too many requests; please try again later"
 
 
+class ServiceUnavailable(DomainError):
+    """A backing service (the database) did not answer; nothing was changed, so the same request may be sent
+    again. Carries `retry_after` (seconds) for the Retry-After header."""
+
+    code = "service_unavailable"
+    status = 503
+    default_zh = "系统暂时无法处理请求，请稍后重试。已保存的内容不会丢失。"
+    default_en = "The service is briefly unavailable; please try again in a moment. Nothing you have saved is lost."
+
+
 class ConfigError(DomainError):
     code = "config_error"
     status = 503

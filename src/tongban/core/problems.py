@@ -60,7 +60,7 @@ def problem_response(
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, default=str), status=status, content_type=PROBLEM_CONTENT_TYPE
     )
-    if status == 429 and "retry_after" in extra:
+    if status in (429, 503) and "retry_after" in extra:
         response["Retry-After"] = str(extra["retry_after"])
     return response
 
