@@ -27,6 +27,8 @@ class SessionRefreshMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code >= 500:  # e.g. the database is away: do not read the session from it again
+            return response
         session = getattr(request, "session", None)
         # Only a session that came with the request: a new one is saved anyway when something is put in it.
         if session is not None and session.session_key and not session.is_empty():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from tongban.core import outage
 from tongban.core.problems import problem_from_error, problem_response
@@ -38,12 +40,14 @@ def service_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespons
     if request.path.startswith("/api/"):
         return problem_from_error(request, error)
     context = {"title_zh": error.message_zh, "title_en": error.message_en}
-    try:
-        response = render(request, "ui/problem.html", context, status=error.status)
-    except outage.DATABASE_DOWN:
-        # The header asks who is logged in, which may need the database that is away: render it signed out.
-        outage.connections_drop_broken()
-        request.user = AnonymousUser()
-        response = render(request, "ui/problem.html", context, status=error.status)
+    # A middleware outside the language one may be what failed: answer in the language the request chose.
+    with translation.override(getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE):
+        try:
+            response = render(request, "ui/problem.html", context, status=error.status)
+        except outage.DATABASE_DOWN:
+            # The header asks who is logged in, which may need the database that is away: render it signed out.
+            outage.connections_drop_broken()
+            request.user = AnonymousUser()
+            response = render(request, "ui/problem.html", context, status=error.status)
     response["Retry-After"] = str(error.extra["retry_after"])
     return response

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from tongban.core.tests.pgkill import terminate_this_backend
 
@@ -65,7 +66,9 @@ def test_with_the_database_refusing_connections_a_logged_in_page_is_still_a_503_
     response = browser.get("/account/?lang=en")
 
     assert response.status_code == 503 and response["Retry-After"] == "30"
-    assert "briefly unavailable" in response.content.decode()
+    html = response.content.decode()
+    assert "briefly unavailable" in html and "系统暂时无法处理请求" not in html  # an English page: English only
+    assert f'href="{reverse("identity:login")}?next=' in html  # the header as for a visitor signed out
 
 
 def test_an_api_call_with_the_database_refusing_connections_is_a_503_problem(browser, database_refusing):
