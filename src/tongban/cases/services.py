@@ -185,10 +185,18 @@ def case_open(*, submission: Submission) -> Case:
     if existing is not None:
         return existing
     guide = catalog.guide_published(submission.implementation)
+    opened_by, opened_by_name, user = f"person:{submission.agent_id}", submission.agent.name, submission.user
+    if submission.operator:  # filled in at the window or on the hotline: the applicant follows it online
+        opened_by = submission.operator
+        opened_by_name = (
+            Staff.objects.filter(pk=submission.operator.partition(":")[2]).values_list("name", flat=True).first() or ""
+        )
+        person = submission.subject_person
+        user = (person.user if person is not None else None) or submission.user
     case = Case.objects.create(
         number=submission.number, lookup_code=f"{secrets.randbelow(10**LOOKUP_DIGITS):0{LOOKUP_DIGITS}d}",
         submission=submission, implementation=submission.implementation, department=submission.department,
-        user=submission.user, agent=submission.agent, subject_person=submission.subject_person,
+        user=user, agent=submission.agent, subject_person=submission.subject_person,
         subject_enterprise=submission.subject_enterprise, channel=submission.channel,
         state=State.SUBMITTED, case_type=guide.case_type,
         limit_days=guide.promised_limit_days or guide.legal_limit_days,
@@ -197,7 +205,7 @@ def case_open(*, submission: Submission) -> Case:
     )  # fmt: skip
     Transition.objects.create(
         case=case, seq=0, action=Action.SUBMIT, from_state="", to_state=State.SUBMITTED,
-        actor=f"person:{submission.agent_id}", actor_name=submission.agent.name, channel=submission.channel,
+        actor=opened_by, actor_name=opened_by_name[:100], channel=submission.channel,
     )  # fmt: skip
     transaction.on_commit(lambda: _notify(case_id=case.pk, seq=0))
     return case

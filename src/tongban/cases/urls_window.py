@@ -6,6 +6,7 @@ from tongban.cases import views_window as views
 
 urlpatterns = [
     path("window/", views.console, name="window"),
+    path("window/apply", views.apply_for_person, name="window_apply"),
     path("window/cases/<str:number>/", views.intake, name="window_case"),
     path("window/cases/<str:number>/accept", views.accept, name="window_accept"),
     path("window/cases/<str:number>/reject", views.reject, name="window_reject"),

@@ -29,7 +29,9 @@ from tongban.cases.services import Actor
 from tongban.core.errors import DomainError, InvalidInput, NotFound
 from tongban.forms import materials as forms_materials
 from tongban.forms import selectors as forms
+from tongban.forms import services as forms_services
 from tongban.forms.views_materials import file_response
+from tongban.identity import selectors as identity
 from tongban.identity import validators
 from tongban.identity.decorators import staff_required
 from tongban.identity.models import Staff
@@ -75,11 +77,53 @@ def console(request: HttpRequest) -> HttpResponse:
         "results": results,
         "searched": searched,
         "person": _person_of(results, searched) if results else None,
-        "queue": list(window_queries.window_intake_queue(staff=staff)[:200]),
-        "department": staff.department,
-        "breadcrumbs": _crumbs((_("一窗受理"), "")),
+        **_console_extra(request, staff),
     }
     return render(request, "cases/window/console.html", context, status=error.status if error else 200)
+
+
+def _console_extra(request: HttpRequest, staff: Staff, **start: Any) -> dict[str, Any]:
+    return {
+        "queue": list(window_queries.window_intake_queue(staff=staff)[:200]),
+        "department": staff.department,
+        "items": list(forms.implementations_with_form(department_id=staff.department_id)),
+        "start": {"id_number": "", "name": "", "item": "", "error": None, **start},
+        "breadcrumbs": _crumbs((_("一窗受理"), "")),
+    }
+
+
+@staff_required
+@require_POST
+def apply_for_person(request: HttpRequest) -> HttpResponse:
+    """Start (or continue) an application for the person at the window: their ID card's number and name, and
+    an item of this department. The clerk then fills in the same form pages the person would online."""
+    staff = _clerk(request)
+    typed = {k: request.POST.get(k, "")[:100].strip() for k in ("id_number", "name", "item")}
+    try:
+        number = validators.resident_id(typed["id_number"], field="start-id-number").number
+        person = identity.person_find(id_number=number, name=typed["name"])
+        if person is None:
+            raise NotFound(
+                "未找到此人，请核对身份证上的姓名和号码", "No such person; check the name and number on the ID card",
+                field="start-id-number",
+            )  # fmt: skip
+        implementation = (
+            forms.implementations_with_form(department_id=staff.department_id).filter(code=typed["item"]).first()
+        )
+        if implementation is None:
+            raise InvalidInput("请选择本部门的办理事项", "Choose an item of this department", field="start-item")
+        draft = forms_services.draft_start_at_window(
+            clerk_user=request.user, operator=f"staff:{staff.pk}", person=person,  # type: ignore[arg-type]
+            implementation=implementation,
+        )  # fmt: skip
+    except DomainError as error:
+        context = {"typed": "", "error": None, "results": None, "searched": "", "person": None,
+                   **_console_extra(request, staff, **typed, error=error)}  # fmt: skip
+        return render(request, "cases/window/console.html", context, status=error.status)
+    messages.info(
+        request, _("正在为 %(name)s 办理“%(item)s”。") % {"name": person.name, "item": implementation.item.name}
+    )
+    return redirect("forms:overview", draft_id=draft.pk)
 
 
 def _person_of(results: list[Case], id_number: str) -> dict[str, str]:

@@ -204,9 +204,7 @@ def submission_attachment_add(
     *, user: User, submission: Submission, material_id: Any, stream: IO[bytes], filename: str, size: int
 ) -> Attachment:
     """A file added after submission, answering a correction notice or supplying a 容缺 material. The caller
-    (cases) decides that the case is in a state that takes one; this checks the material and the file."""
-    if submission.user_id != user.pk:
-        raise NotFound("未找到该申请", "Application not found")
+    (cases) decides who may add one and that the case awaits it; this checks the material and the file."""
     Submission.objects.select_for_update().filter(pk=submission.pk).first()  # one upload at a time per case
     states = submission_material_states(submission=submission)
     guide_materials = [s.material for s in states]

@@ -74,6 +74,8 @@ class Draft(BaseModel):
     expires_at = models.DateTimeField()
     lock_version = models.PositiveIntegerField(default=0)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # "staff:<id>" when a window clerk or hotline agent fills it in for the person present (user is theirs).
+    operator = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -102,6 +104,7 @@ class Submission(BaseModel):
     fields_shown = models.PositiveSmallIntegerField()
     fields_prefilled = models.PositiveSmallIntegerField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    operator = models.CharField(max_length=80, blank=True)  # as on the draft: who filled it in for the applicant
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

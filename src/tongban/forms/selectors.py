@@ -232,3 +232,14 @@ def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None, reuse: Dr
         age=subject_age(draft_subject(draft)),
     )
     return DraftView(draft=draft, schema=schema, states=states)
+
+
+def implementations_with_form(*, department_id: Any) -> QuerySet[Implementation]:
+    """A department's items that can be applied for electronically (a current form), by name: what a window
+    clerk may start for a person."""
+    return (
+        Implementation.objects.filter(department_id=department_id, item__form_definition__versions__current=True)
+        .select_related("item")
+        .order_by("item__name")
+        .distinct()
+    )

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tongban.catalog import selectors as catalog
-from tongban.catalog.models import Implementation, Item
+from tongban.catalog.models import GuideVersion, Implementation, Item
 from tongban.core.audit import audit_record
 from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from tongban.exchange import services as exchange
@@ -140,6 +140,16 @@ def draft_start(
         )
     kind = selectors.subject_kind_of(version.schema)
     subject = _resolve_subject(agent=agent, user=user, implementation=implementation, kind=kind, subject=subject)
+    return _draft_open(
+        user=user, agent=agent, subject=subject, implementation=implementation, version=version, guide=guide,
+        channel=channel,
+    )  # fmt: skip
+
+
+def _draft_open(
+    *, user: User, agent: Person, subject: Subject, implementation: Implementation, version: FormVersion,
+    guide: GuideVersion, channel: str, operator: str = "",
+) -> Draft:  # fmt: skip
     with transaction.atomic():
         # Lock the user's row so a double click starts one draft, not two.
         User.objects.select_for_update().filter(pk=user.pk).first()
@@ -157,8 +167,29 @@ def draft_start(
             guide=guide,
             expires_at=timezone.now() + timedelta(days=settings.FORMS_DRAFT_DAYS),
             channel=channel,
+            operator=operator,
         )
     return draft_refresh(draft=draft)
+
+
+def draft_start_at_window(
+    *, clerk_user: User, operator: str, person: Person, implementation: Implementation, channel: str = Channel.WINDOW
+) -> Draft:
+    """A window clerk (or 12345 agent) starts or resumes an application for a person who is present: the clerk
+    fills it in under their own login, the person is the applicant, and every hub read names the clerk. The
+    caller has checked that the clerk may serve this item; the person's identity was checked in person."""
+    version = selectors.form_current(implementation=implementation)
+    if version is None:
+        raise NotFound("该事项没有电子申请表，请使用纸质申请表", "This item has no electronic form; use the paper form")
+    if selectors.subject_kind_of(version.schema) != "person":
+        raise InvalidInput(
+            "该事项由企业申请，请由企业经办人办理", "This item is applied for by an enterprise, through its agent"
+        )
+    guide = catalog.guide_published(implementation)
+    return _draft_open(
+        user=clerk_user, agent=person, subject=person, implementation=implementation, version=version, guide=guide,
+        channel=channel, operator=operator,
+    )  # fmt: skip
 
 
 def draft_refresh(*, draft: Draft) -> Draft:
@@ -172,7 +203,7 @@ def draft_refresh(*, draft: Draft) -> Draft:
         subjects=selectors.draft_subjects(draft),
         consumer=draft.implementation.department,
         purpose=f"预填申请表：{item.name}",
-        actor=f"person:{draft.agent_id}",
+        actor=draft.operator or f"person:{draft.agent_id}",
         case=f"草稿 {str(draft.pk)[:8]}",
     )
     Draft.objects.filter(pk=draft.pk).update(
@@ -325,7 +356,7 @@ def application_submit(
         subjects=subjects,
         consumer=draft.implementation.department,
         purpose=f"办理：{item.name}",
-        actor=f"person:{draft.agent_id}",
+        actor=draft.operator or f"person:{draft.agent_id}",
         case=number,
     )
     for _attempt in range(3):
@@ -400,6 +431,7 @@ def _submit(
         fields_shown=shown,
         fields_prefilled=prefilled,
         channel=channel or draft.channel,
+        operator=draft.operator,
     )
     attachments_attach(draft=draft, submission=submission)
     submission.written_back = _write_back(
@@ -409,7 +441,7 @@ def _submit(
         submission.save(update_fields=["written_back", "updated_at"])
     audit_record(
         action="form.submitted",
-        actor=f"person:{draft.agent_id}",
+        actor=draft.operator or f"person:{draft.agent_id}",
         object_type="submission",
         object_id=str(submission.pk),
         subject=_identifier(subject),
@@ -459,7 +491,7 @@ def _write_back(
     if written:
         audit_record(
             action="profile.written_back",
-            actor=f"person:{submission.agent_id}",
+            actor=submission.operator or f"person:{submission.agent_id}",
             object_type="submission",
             object_id=str(submission.pk),
             subject=_identifier(subjects["subject"]),

@@ -128,7 +128,14 @@ def _check_image(name: str, data: bytes) -> None:
             with Image.open(io.BytesIO(data)) as image:
                 if image.width * image.height > MAX_IMAGE_PIXELS:
                     raise Image.DecompressionBombError("too many pixels")
-                image.load()  # decode it all: a truncated image fails here, not in the reviewer's viewer
+                jpeg = image.format == "JPEG"
+                image.verify()  # PNG: every chunk and its checksum, up to the end marker
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # decode it all
+        # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process, so decoding alone passes a
+        # truncated JPEG: it must end with its end-of-image marker.
+        if jpeg and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+            raise OSError("truncated JPEG")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse(
             name, "像素过多，请降低分辨率后上传", "has far too many pixels; lower the resolution", reason="bomb"

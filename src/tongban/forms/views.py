@@ -47,6 +47,13 @@ def _submitted(draft: Draft) -> HttpResponse | None:
     submission = getattr(draft, "submission", None)
     if submission is None:
         return None
+    return _receipt(submission)
+
+
+def _receipt(submission: Any) -> HttpResponse:
+    """After submission: the applicant's receipt, or for a clerk who filled it in, the case at the window."""
+    if submission.operator:
+        return redirect("cases:window_case", number=submission.number)
     return redirect("forms:submission", number=submission.number)
 
 
@@ -280,7 +287,7 @@ def draft_check(request: HttpRequest, draft_id: UUID) -> HttpResponse:
                 consent=consent,
                 declaration=bool(request.POST.get("declaration")),
             )
-            return redirect("forms:submission", number=submission.number)
+            return _receipt(submission)
         except services.FormIncomplete as exc:
             errors = exc.errors
         except DomainError as exc:

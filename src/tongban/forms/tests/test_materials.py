@@ -157,6 +157,16 @@ def test_an_encrypted_pdf_is_refused_since_no_reviewer_could_open_it(city, draft
 def test_an_image_bomb_and_a_truncated_image_are_refused(city, draft):
     assert _refused(city, draft, uploads.png_bomb(), "照片.png").extra["reason"] == "bomb"
     assert _refused(city, draft, uploads.truncated_png(), "照片.png").extra["reason"] == "corrupt"
+    assert _refused(city, draft, uploads.truncated_jpeg(), "照片.jpg").extra["reason"] == "corrupt"
+
+
+def test_a_truncated_image_is_refused_even_once_weasyprint_is_loaded(city, draft):
+    import weasyprint  # noqa: F401 — it makes Pillow accept truncated images process-wide
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    assert _refused(city, draft, uploads.truncated_png(), "照片.png").extra["reason"] == "corrupt"
+    assert _refused(city, draft, uploads.truncated_jpeg(), "照片.jpg").extra["reason"] == "corrupt"
 
 
 def test_an_empty_file_is_refused(city, draft):

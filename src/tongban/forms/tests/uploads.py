@@ -55,6 +55,11 @@ def truncated_png() -> bytes:
     return data[: len(data) // 2]
 
 
+def truncated_jpeg() -> bytes:
+    data = jpeg()
+    return data[: len(data) * 2 // 3]
+
+
 def ofd() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
