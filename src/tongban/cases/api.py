@@ -14,6 +14,7 @@ from tongban.cases import selectors, services
 from tongban.cases.codes import NATIONAL_STATUS, ActedThrough, allowed_actions
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
+from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import NotFound, PermissionDenied
 from tongban.core.problems import problem_openapi
 from tongban.core.ratelimit import client_ip, rate_limit_hit
@@ -123,8 +124,8 @@ class ActionIn(Schema):
     items: list[dict[str, str]] = Field(default_factory=list, description="一次性告知：[{material, problem}]")
 
 
-def _case_out(case: Case, *, detail: bool = False) -> dict[str, Any]:
-    clock = selectors.case_clock(case=case)
+def _case_out(case: Case, *, detail: bool = False, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+    clock = selectors.case_clock(case=case, calendar=calendar)
     out: dict[str, Any] = {
         "number": case.number, "item_code": case.implementation.item.basic_code,
         "item_name": case.implementation.item.name, "department": case.department.name, "state": case.state,
@@ -142,6 +143,11 @@ def _case_out(case: Case, *, detail: bool = False) -> dict[str, Any]:
             for t in selectors.case_timeline(case=case)
         ]  # fmt: skip
     return out
+
+
+def _cases_out(cases: list[Case]) -> list[dict[str, Any]]:
+    calendar = selectors.clocks_calendar(cases=cases)  # the overrides read once for the list
+    return [_case_out(c, calendar=calendar) for c in cases]
 
 
 def _staff(request: HttpRequest) -> Staff | None:
@@ -166,7 +172,7 @@ def _find(request: HttpRequest, number: str) -> tuple[Case, Actor]:
 @router.get("/cases/mine", response=list[CaseOut], auth=django_auth, summary="我的办件 The caller's cases",
             openapi_extra={"responses": _READ})  # fmt: skip
 def cases_mine(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_case_out(c) for c in selectors.case_list_for_applicant(user=request.user)[:100]]  # type: ignore[arg-type]
+    return _cases_out(list(selectors.case_list_for_applicant(user=request.user)[:100]))  # type: ignore[arg-type]
 
 
 class WorklistQuery(Schema):
@@ -181,7 +187,7 @@ def cases_worklist(request: HttpRequest, query: Query[WorklistQuery]) -> list[di
     if staff is None or staff.department_id is None:
         raise PermissionDenied("只有部门工作人员可以查看办件", "Only department staff can read the worklist")
     states = [query.state] if query.state else None
-    return [_case_out(c) for c in selectors.worklist(staff=staff, states=states)[:200]]
+    return _cases_out(list(selectors.worklist(staff=staff, states=states)[:200]))
 
 
 @router.get("/cases/progress", response=ProgressOut, auth=None,

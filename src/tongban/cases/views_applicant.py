@@ -25,6 +25,7 @@ from tongban.cases.codes import Action, ClockColour, State, allowed_actions
 from tongban.cases.materials import case_materials
 from tongban.cases.models import Case, Transition
 from tongban.cases.services import Actor
+from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown, DomainError, NotFound, RateLimited
 from tongban.core.ratelimit import client_ip, rate_limit_hit
 from tongban.forms.uploads import CappedUploadHandler, UploadRejected, too_large_error
@@ -57,10 +58,10 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _clock(case: Case, today: dt.date) -> Clock:
+def _clock(case: Case, today: dt.date, calendar: WorkingCalendar | None = None) -> Clock:
     """The case's clock; a date outside the working-day calendar shows as 'not on the clock', never a 500."""
     try:
-        return selectors.case_clock(case=case, today=today)
+        return selectors.case_clock(case=case, today=today, calendar=calendar)
     except CalendarUnknown:
         return Clock(ClockColour.NONE, 0, case.limit_days, case.due_on, 0)
 
@@ -90,7 +91,8 @@ def _who(case: Case, moved: Transition) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cases = list(selectors.case_list_for_applicant(user=_user(request))[:LIST_SIZE])
-    rows = [{"case": c, "state": _state(c), "clock": _clock(c, today)} for c in cases]
+    calendar = selectors.clocks_calendar(cases=cases, today=today)  # the overrides read once for the list
+    rows = [{"case": c, "state": _state(c), "clock": _clock(c, today, calendar)} for c in cases]
     context = account_context(request, section="cases", title=_("我的办件"), rows=rows, limit=LIST_SIZE)
     return render(request, "cases/applicant/list.html", context)
 

@@ -40,29 +40,79 @@ def _package_is_workday(day: dt.date) -> bool:
         ) from None
 
 
+# When a walk leaves the dates read so far, read this much further at once rather than a day at a time.
+READ_AHEAD = dt.timedelta(days=92)
+
+
+class WorkingCalendar:
+    """Working days for many questions at once: the operator's overrides are read once for a span of
+    dates and kept, so the clocks of a list of cases cost one query rather than two per case.
+
+    Make one per request or list (`cover` the dates it will be asked about first) and drop it: it does
+    not see overrides set after it read them. The module's functions below each use a fresh one."""
+
+    def __init__(self) -> None:
+        self._span: tuple[dt.date, dt.date] | None = None
+        self._overrides: dict[dt.date, bool] = {}
+
+    def cover(self, start: dt.date, end: dt.date) -> WorkingCalendar:
+        """Read the overrides of start..end unless they have been (one query, for the union with what was read)."""
+        if end < start:
+            start, end = end, start
+        if self._span is not None:
+            low, high = self._span
+            if low <= start and end <= high:
+                return self
+            start, end = min(start, low), max(end, high)
+        self._overrides, self._span = _overrides(start, end), (start, end)
+        return self
+
+    def is_workday(self, day: dt.date) -> bool:
+        if self._span is None:
+            self.cover(day, day)
+        elif day > self._span[1]:
+            self.cover(self._span[0], day + READ_AHEAD)
+        elif day < self._span[0]:
+            self.cover(day - READ_AHEAD, self._span[1])
+        override = self._overrides.get(day)
+        return override if override is not None else _package_is_workday(day)
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The date on which `days` working days after `start` have elapsed (start itself not counted)."""
+        if days < 0:
+            raise InvalidInput("工作日数不能为负", "Working days cannot be negative")
+        if days == 0:
+            return start
+        if self._span is None:  # a guess at how far the walk goes; is_workday reads on past it
+            self.cover(start, start + dt.timedelta(days=days * 3 + 60))
+        day, counted = start, 0
+        for _ in range(MAX_DAYS):
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                counted += 1
+                if counted == days:
+                    return day
+        raise InvalidInput("时限过长", "Limit too long")
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: how many have elapsed by the end of `end`."""
+        if end <= start:
+            return 0
+        self.cover(start, end)
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += int(self.is_workday(day))
+        return count
+
+
 def is_workday(day: dt.date) -> bool:
-    override = _overrides(day, day).get(day)
-    return override if override is not None else _package_is_workday(day)
+    return WorkingCalendar().is_workday(day)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date on which `days` working days after `start` have elapsed (start itself not counted)."""
-    if days < 0:
-        raise InvalidInput("工作日数不能为负", "Working days cannot be negative")
-    if days == 0:
-        return start
-    overrides = _overrides(start, start + dt.timedelta(days=days * 3 + 60))
-    day, counted = start, 0
-    for _ in range(MAX_DAYS):
-        day += dt.timedelta(days=1)
-        workday = overrides.get(day)
-        if workday is None:
-            workday = _package_is_workday(day)
-        if workday:
-            counted += 1
-            if counted == days:
-                return day
-    raise InvalidInput("时限过长", "Limit too long")
+    return WorkingCalendar().add_working_days(start, days)
 
 
 def add_natural_days(start: dt.date, days: int) -> dt.date:
@@ -71,17 +121,7 @@ def add_natural_days(start: dt.date, days: int) -> dt.date:
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: how many have elapsed by the end of `end`."""
-    if end <= start:
-        return 0
-    overrides = _overrides(start, end)
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        workday = overrides.get(day)
-        if workday is None:
-            workday = _package_is_workday(day)
-        count += int(workday)
-    return count
+    return WorkingCalendar().working_days_between(start, end)
 
 
 # --- the year view ---------------------------------------------------------------------------
