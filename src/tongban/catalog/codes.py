@@ -4,6 +4,7 @@ Each table keeps the standard's numeric codes so exchange formats can use them u
 """
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class ItemType(models.TextChoices):
@@ -64,8 +65,9 @@ class CaseType(models.TextChoices):
 class LimitUnit(models.TextChoices):
     """时限单位: working days (G, 工作日) or natural days (Z, 自然日)."""
 
-    WORKING_DAYS = "G", "工作日"
-    NATURAL_DAYS = "Z", "自然日"
+    # Translated here (not only through catalog_tags.code_label): case pages print get_limit_unit_display.
+    WORKING_DAYS = "G", pgettext_lazy("time limit unit", "工作日")
+    NATURAL_DAYS = "Z", pgettext_lazy("time limit unit", "自然日")
 
 
 class OnlineDepth(models.TextChoices):

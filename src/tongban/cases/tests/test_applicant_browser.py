@@ -63,7 +63,7 @@ def test_an_applicant_reads_the_notice_and_answers_it(page, client, live_server,
     assert rows.count() == 2
     assert waiting.number in rows.nth(0).inner_text()  # newest first
     assert "待补正" in rows.nth(0).inner_text()
-    assert "正常：剩 5 天" in rows.nth(1).inner_text() and accepted.due_on.isoformat() in rows.nth(1).inner_text()
+    assert "正常：剩 5 个工作日" in rows.nth(1).inner_text() and accepted.due_on.isoformat() in rows.nth(1).inner_text()
     _accessible(page, "list")
 
     page.get_by_role("link", name=accepted.number).click()

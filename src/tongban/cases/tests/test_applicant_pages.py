@@ -83,7 +83,7 @@ def test_my_cases_lists_my_cases_newest_first_with_the_clock_in_words(me, implem
     assert someone_elses.number not in html
     assert "婚姻登记档案查询" in html and "示范市民政局" in html
     assert "已受理" in html and "已提交" in html  # the state as words
-    assert older.due_on.isoformat() in html and "正常：剩 5 天" in html  # the colour said in words
+    assert older.due_on.isoformat() in html and "正常：剩 5 个工作日" in html  # the colour said in words
     assert "受理后计算" in html  # the unaccepted one has no due date yet
 
 
@@ -100,11 +100,29 @@ def test_the_case_page_shows_the_clock_lookup_code_and_timeline_with_who_acted(m
     assert response.status_code == 200
     assert case.lookup_code in html and "办件进度查询" in html
     assert case.accepted_on.isoformat() in html and case.due_on.isoformat() in html
-    assert "已用 0 / 5 个工作日" in html and "正常：剩 5 天" in html
+    assert "已用 0 / 5 个工作日" in html and "正常：剩 5 个工作日" in html
     assert "提交申请" in html and "林晓峰" in html  # the first row: the applicant
     assert "受理" in html and "示范市民政局 · 赵工作" in html and "意见：材料齐全" in html
     assert WITHDRAW_BUTTON in html  # before a decision, withdrawal is offered
     assert CORRECT_BUTTON not in html
+
+
+def test_in_english_the_case_page_gives_the_limit_in_working_days_not_in_chinese(me, case, clerk):
+    services.case_accept(case_id=case.pk, actor=Actor.of_staff(clerk))
+    html = _text(me.get(f"{_url(case)}?lang=en"))
+    assert "5 working days" in html
+    assert "工作日" not in html and "个" not in html
+
+
+def test_a_case_on_natural_days_says_so(me, department, applicant, clerk):
+    natural = published_implementation(department=department, days=3, unit="Z", name="结婚登记")
+    case = services.case_accept(case_id=case_for(implementation=natural, applicant=applicant).pk,
+                                actor=Actor.of_staff(clerk))  # fmt: skip
+    html = _text(me.get(_url(case)))
+    assert "3 个自然日" in html and "已用 0 / 3 个自然日" in html and "正常：剩 3 个自然日" in html
+    assert "工作日" not in html
+    english = _text(me.get(f"{_url(case)}?lang=en"))
+    assert "3 calendar days" in english
 
 
 def test_another_persons_case_is_a_404(client, case):

@@ -52,6 +52,12 @@ def limit_text(days: int, unit: str) -> str:
     """20 个工作日 / 3 个自然日; 0 days reads as 当场办结."""
     if not days:
         return gettext("当场办结")
+    return days_text(days, unit)
+
+
+@register.simple_tag
+def days_text(days: int, unit: str) -> str:
+    """A number of days of a limit's unit: 3 个工作日 / 3 working days, 3 个自然日 / 3 calendar days."""
     if unit == codes.LimitUnit.NATURAL_DAYS:
         return ngettext("%(n)d 个自然日", "%(n)d 个自然日", days) % {"n": days}
     return ngettext("%(n)d 个工作日", "%(n)d 个工作日", days) % {"n": days}
