@@ -171,8 +171,10 @@ def draft_refresh(request: HttpRequest, draft_id: UUID) -> HttpResponse:
 
 
 def _after_pages(draft: Draft) -> str:
-    """After the last page: the materials step when the guide lists materials, else the check page."""
-    step = "forms:materials" if materials.material_states(draft=draft) else "forms:check"
+    """After the last page: the materials step when something is to be uploaded, else the check page (which
+    lists what needs no upload too)."""
+    uploads = any(m.way == materials.UPLOAD for m in materials.material_states(draft=draft))
+    step = "forms:materials" if uploads else "forms:check"
     return reverse(step, args=[draft.pk])
 
 

@@ -26,10 +26,6 @@ from tongban.forms.views import _draft, _draft_crumbs, _submitted, _user
 from tongban.identity.decorators import login_required_resume
 
 
-def has_materials(draft: Draft) -> bool:
-    return bool(materials.material_states(draft=draft))
-
-
 def _page(request: HttpRequest, draft: Draft, *, errors: dict[str, DomainError] | None = None) -> HttpResponse:
     states = materials.material_states(draft=draft)
     errors = errors or {}
