@@ -15,7 +15,7 @@ from tongban.cases.clock import Clock, clock_calendar, clock_read
 from tongban.cases.codes import CLOCK_RUNNING, NATIONAL_STATUS, Action, ClockColour, State, done_result
 from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, SupervisionNote, Transition
 from tongban.core.calendar import WorkingCalendar
-from tongban.core.errors import NotFound
+from tongban.core.errors import CalendarUnknown, NotFound
 from tongban.core.ratelimit import rate_limit_hit
 from tongban.identity.models import Staff, User
 from tongban.identity.roles import Role
@@ -110,12 +110,17 @@ def case_timeline(*, case: Case) -> list[Transition]:
 
 
 def case_clock(*, case: Case, today: dt.date | None = None, calendar: WorkingCalendar | None = None) -> Clock:
-    """The case's clock; on a list page pass the list's `clocks_calendar` (one read of the overrides)."""
-    return clock_read(
-        state=case.state, limit_days=case.limit_days, unit=case.limit_unit, accepted_on=case.accepted_on,
-        due_on=case.due_on, suspended_since=case.suspended_since, suspended_days=case.suspended_days,
-        today=today or timezone.localdate(), calendar=calendar,
-    )  # fmt: skip
+    """The case's clock; on a list page pass the list's `clocks_calendar` (one read of the overrides). A date
+    the working-day calendar does not know yet (next year's holidays not imported) reads as 'not on the clock'
+    on every page, never a 500; acting on such a case still says which year to import."""
+    try:
+        return clock_read(
+            state=case.state, limit_days=case.limit_days, unit=case.limit_unit, accepted_on=case.accepted_on,
+            due_on=case.due_on, suspended_since=case.suspended_since, suspended_days=case.suspended_days,
+            today=today or timezone.localdate(), calendar=calendar,
+        )  # fmt: skip
+    except CalendarUnknown:
+        return Clock(ClockColour.NONE, 0, case.limit_days, case.due_on, 0)
 
 
 def clocks_calendar(*, cases: Iterable[Case], today: dt.date | None = None) -> WorkingCalendar:
