@@ -13,18 +13,11 @@ from tongban.cases.models import Case, CorrectionNotice
 from tongban.cases.tests.factories import case_for, published_implementation
 from tongban.catalog.codes import MaterialSource, Necessity
 from tongban.catalog.schema import MaterialSpec
-from tongban.conftest import axe_violations, screenshot
+from tongban.conftest import axe_violations, log_in, screenshot
 from tongban.identity.roles import Role
 from tongban.identity.tests.factories import DepartmentFactory, person_with_account, staff_with_roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, client, live_server, user):
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_a_clerk_finds_a_person_issues_the_correction_notice_and_accepts_another_case(page, client, live_server):
@@ -42,18 +35,18 @@ def test_a_clerk_finds_a_person_issues_the_correction_notice_and_accepts_another
     waiting = case_for(implementation=implementation, applicant=person_with_account(name="王芳"),
                        submitted_at=timezone.now() - dt.timedelta(hours=2))  # fmt: skip
     clerk = staff_with_roles([Role.CLERK], department=department, username="clerk-mzj", mobile="13700000301")
-    _login(page, client, live_server, clerk.user)
+    log_in(page, client, live_server, clerk.user)
 
     page.goto("/window/")
     page.get_by_role("heading", name="一窗受理", level=1).wait_for()
     wrong_check_digit = applicant.id_number[:-1] + ("0" if applicant.id_number[-1] != "0" else "1")
-    page.get_by_role("textbox", name="身份证号").fill(wrong_check_digit)
+    page.get_by_role("search").get_by_role("textbox", name="身份证号").fill(wrong_check_digit)
     page.get_by_role("button", name="查找").click()
     assert "身份证号校验位错误" in page.get_by_role("alert").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "window-search-error")
 
-    page.get_by_role("textbox", name="身份证号").fill(applicant.id_number)
+    page.get_by_role("search").get_by_role("textbox", name="身份证号").fill(applicant.id_number)
     page.get_by_role("button", name="查找").click()
     found = page.get_by_role("table", name=f"林晓峰（{applicant.masked_id}）在本部门的办件")
     found.wait_for()
