@@ -76,6 +76,20 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+def accessible(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """axe finds nothing serious or critical on the current page; its screenshot is saved as `name`."""
+    assert axe_violations(page) == [], name
+    return screenshot(page, name)
+
+
+def log_in(page, client, live_server, user) -> None:  # type: ignore[no-untyped-def]
+    """Log the browser in as `user` (a citizen or staff) without the SMS step: the test client's session cookie."""
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Uploaded materials of a test go to a temporary folder, never into the checkout's var/."""
