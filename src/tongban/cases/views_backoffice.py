@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tongban.cases import documents, selectors, services
 from tongban.cases.codes import Action, ClockColour, Delivery, State, SuspensionKind, allowed_actions
+from tongban.cases.materials import case_materials
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
 from tongban.core.errors import DomainError, NotFound
@@ -80,6 +81,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "clock": selectors.case_clock(case=case),
         "timeline": selectors.case_timeline(case=case),
         "rows": forms.submission_rows(case.submission),
+        "materials": case_materials(case=case),
         "notice": selectors.correction_notice(case=case),
         "notes": selectors.supervision_notes(case=case),
         "auto_check": selectors.auto_check(case=case),

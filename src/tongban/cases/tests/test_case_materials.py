@@ -244,3 +244,15 @@ def test_no_upload_form_when_nothing_is_awaited_and_a_post_is_a_conflict(client,
 def test_another_citizen_posting_to_the_case_gets_404(client, case):
     client.force_login(person_with_account(name="王芳").user)
     assert _post_file(client, case, "房屋租赁合同", uploads.pdf(), "合同.pdf").status_code == 404
+
+
+def test_the_reviewer_sees_the_files_on_the_review_page_and_opens_them(client, case, department, clerk):
+    attachment = _attach(case, "房屋租赁合同", uploads.pdf(3))
+    services.case_accept(case_id=case.pk, actor=_window(clerk))
+    reviewer = staff_with_roles([Role.REVIEWER], department=department)
+    client.force_login(reviewer.user)
+    page = client.get(reverse("cases:review", args=[case.number])).content.decode()
+    link = reverse("cases:case_file", args=[case.number, attachment.pk])
+    assert "申请材料" in page and link in page and "3 页" in page
+    assert client.get(link).status_code == 200
+    assert AuditEntry.objects.filter(action="material.viewed", actor=f"staff:{reviewer.pk}").exists()
