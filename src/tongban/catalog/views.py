@@ -347,7 +347,7 @@ def manage_publish(request: HttpRequest, code: str, number: int) -> HttpResponse
     except NotFound as error:
         raise Http404(error.message) from error
     except DomainError as error:
-        messages.error(request, error.bilingual)
+        messages.error(request, error.message)
         return redirect("catalog:manage_preview", code=impl.code, number=number)
     messages.success(request, _("第 %(n)d 版已发布，公众现在看到的是新版本。") % {"n": guide.number})
     return redirect("catalog:manage_history", code=impl.code)

@@ -8,6 +8,18 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils import translation
+from django.utils.functional import lazy
+
+
+def in_language(zh: str, en: str) -> str:
+    """The one of a Chinese and an English text that the active language reads. Pages speak one language:
+    a Chinese page gives the Chinese, an English page the English (error pages alone also give the English
+    beneath the Chinese, ui/problem.html); logs and the command line keep both (`DomainError.bilingual`)."""
+    lang = translation.get_language() or "zh-hans"
+    return en if lang.startswith("en") else zh
+
+
+in_language_lazy = lazy(in_language, str)  # for texts fixed at import time, chosen when shown
 
 
 class DomainError(Exception):
@@ -32,9 +44,8 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
-        """The message in the active language."""
-        lang = translation.get_language() or "zh-hans"
-        return self.message_en if lang.startswith("en") else self.message_zh
+        """The message in the active language (what pages show)."""
+        return in_language(self.message_zh, self.message_en)
 
     @property
     def bilingual(self) -> str:

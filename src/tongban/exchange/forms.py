@@ -1,4 +1,5 @@
-"""Forms of the exchange pages (labels in Chinese msgids, errors in Chinese and English)."""
+"""Forms of the exchange pages (labels in Chinese msgids; errors in Chinese and English, shown in the page's
+language)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.errors import in_language_lazy
 from tongban.identity.forms import AccessibleForm
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -32,7 +34,7 @@ class DecisionForm(AccessibleForm):
         label=_("审核结果"),
         choices=[("approve", _("同意共享")), ("deny", _("不同意"))],
         widget=RadioGroup,
-        error_messages={"required": "请选择审核结果 / Choose a decision"},
+        error_messages={"required": in_language_lazy("请选择审核结果", "Choose a decision")},
     )
     reason = forms.CharField(
         label=_("理由"),
@@ -48,7 +50,7 @@ class CorrectionDecisionForm(AccessibleForm):
         label=_("处理结果"),
         choices=[("accept", _("更正")), ("reject", _("不予更正"))],
         widget=RadioGroup,
-        error_messages={"required": "请选择处理结果 / Choose a decision"},
+        error_messages={"required": in_language_lazy("请选择处理结果", "Choose a decision")},
     )
     value = forms.CharField(
         label=_("更正后的值"),
@@ -74,13 +76,17 @@ class CorrectionDecisionForm(AccessibleForm):
             self.fields["value"] = forms.ChoiceField(
                 label=self.fields["value"].label, required=False, choices=options,
                 help_text=self.fields["value"].help_text,
-                error_messages={"invalid_choice": "请选择允许的代码 / Choose one of the allowed codes"},
+                error_messages={
+                    "invalid_choice": in_language_lazy("请选择允许的代码", "Choose one of the allowed codes")
+                },
             )  # fmt: skip
 
 
 class RevokeForm(AccessibleForm):
     reason = forms.CharField(
-        label=_("撤销理由"), max_length=500, error_messages={"required": "请说明撤销理由 / Give a reason for revoking"}
+        label=_("撤销理由"),
+        max_length=500,
+        error_messages={"required": in_language_lazy("请说明撤销理由", "Give a reason for revoking")},
     )
 
 
@@ -89,13 +95,13 @@ class RequestForm(AccessibleForm):
         label=_("申请的数据项"),
         widget=CheckboxGroup,
         help_text=_("只列出有条件共享的数据项；一次申请面向一个部门"),
-        error_messages={"required": "请至少选择一个数据项 / Choose at least one data element"},
+        error_messages={"required": in_language_lazy("请至少选择一个数据项", "Choose at least one data element")},
     )
     purpose = forms.CharField(
         label=_("用途"),
         max_length=300,
         help_text=_("如办理的事项和依据"),
-        error_messages={"required": "请填写用途 / Enter the purpose"},
+        error_messages={"required": in_language_lazy("请填写用途", "Enter the purpose")},
     )
     item_code = forms.CharField(label=_("事项编码（可选）"), max_length=40, required=False)
     period_days = forms.IntegerField(
@@ -104,10 +110,10 @@ class RequestForm(AccessibleForm):
         max_value=1095,
         initial=365,
         error_messages={
-            "required": "请填写使用期限 / Enter the period",
-            "invalid": "请填写整数天数 / Enter a whole number of days",
-            "min_value": "使用期限至少 1 天 / At least 1 day",
-            "max_value": "使用期限最多 1095 天 / At most 1095 days",
+            "required": in_language_lazy("请填写使用期限", "Enter the period"),
+            "invalid": in_language_lazy("请填写整数天数", "Enter a whole number of days"),
+            "min_value": in_language_lazy("使用期限至少 1 天", "At least 1 day"),
+            "max_value": in_language_lazy("使用期限最多 1095 天", "At most 1095 days"),
         },
     )
 
@@ -120,7 +126,10 @@ class ImportForm(AccessibleForm):
     file = forms.FileField(
         label=_("数据文件（CSV 或 JSONL，UTF-8）"),
         help_text=_("主体列 id_number 或 credit_code，每个数据项一列，列名为数据项代码；可选列 as_of、record_id"),
-        error_messages={"required": "请选择文件 / Choose a file", "empty": "文件是空的 / The file is empty"},
+        error_messages={
+            "required": in_language_lazy("请选择文件", "Choose a file"),
+            "empty": in_language_lazy("文件是空的", "The file is empty"),
+        },
     )
     elements = forms.CharField(
         label=_("导入的数据项代码（可选）"),
@@ -131,5 +140,7 @@ class ImportForm(AccessibleForm):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("文件超过 20 MB，请拆分后再导入 / The file is larger than 20 MB; split it")
+            raise forms.ValidationError(
+                in_language_lazy("文件超过 20 MB，请拆分后再导入", "The file is larger than 20 MB; split it")
+            )
         return upload

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from tongban.core.errors import InvalidInput
+from tongban.core.errors import InvalidInput, in_language
 from tongban.identity import validators
 from tongban.identity.models import Department, Enterprise, Person
 from tongban.registry.models import DataElement, SubjectKind
@@ -36,6 +36,11 @@ class Rejected:
     subject: str  # masked for persons
     reason_zh: str
     reason_en: str
+
+    @property
+    def reason(self) -> str:
+        """What the report page shows: the reason in the page's language."""
+        return in_language(self.reason_zh, self.reason_en)
 
 
 @dataclass(frozen=True)

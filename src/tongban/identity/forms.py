@@ -10,14 +10,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.core.errors import DomainError, InvalidInput
+from tongban.core.errors import DomainError, InvalidInput, in_language, in_language_lazy
 from tongban.identity import validators
 
 
 class AccessibleForm(forms.Form):
     """Marks invalid inputs with aria-invalid and ties them to their hint and error text."""
 
-    REQUIRED = "此项必填 / This field is required"
+    REQUIRED = in_language_lazy("此项必填", "This field is required")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,8 +39,8 @@ class AccessibleForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(described)
 
     def add_domain_error(self, error: DomainError) -> None:
-        """Show a service error next to its field (or at the top), in Chinese and English."""
-        message = f"{error.message_zh} / {error.message_en}"
+        """Show a service error next to its field (or at the top), in the page's language."""
+        message = error.message
         if error.field and error.field in self.fields:
             self.add_error(error.field, message)
         else:
@@ -51,7 +51,7 @@ def _check(func: Any, value: Any, **kwargs: Any) -> Any:
     try:
         return func(value, **kwargs)
     except InvalidInput as exc:
-        raise forms.ValidationError(validators.bilingual(exc)) from None
+        raise forms.ValidationError(exc.message) from None
 
 
 class LoginForm(AccessibleForm):
@@ -114,7 +114,7 @@ class RegisterForm(AccessibleForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
-            self.add_error("password2", "两次输入的密码不一致 / The two passwords differ")
+            self.add_error("password2", in_language("两次输入的密码不一致", "The two passwords differ"))
         return data
 
 
@@ -135,7 +135,9 @@ class FaceForm(AccessibleForm):
     capture = forms.BooleanField(
         label=_("我本人同意进行人脸核验"),
         help_text=_("演示：未进行真实人脸比对"),
-        error_messages={"required": "请确认进行人脸核验 / Confirm that you want to do the face check"},
+        error_messages={
+            "required": in_language_lazy("请确认进行人脸核验", "Confirm that you want to do the face check")
+        },
     )
 
 
@@ -156,7 +158,9 @@ class DelegationForm(AccessibleForm):
         label=_("授权截止日期"),
         help_text=_("授权在该日结束时失效，最长3年"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "请填写有效日期，如 2027-01-31 / Enter a valid date such as 2027-01-31"},
+        error_messages={
+            "invalid": in_language_lazy("请填写有效日期，如 2027-01-31", "Enter a valid date such as 2027-01-31")
+        },
     )
 
     def clean_agent_id_number(self) -> str:

@@ -134,8 +134,3 @@ def item_codes(values: list[str] | tuple[str, ...], *, field: str = "item_codes"
         if code not in codes:
             codes.append(code)
     return codes
-
-
-def bilingual(error: InvalidInput) -> str:
-    """How a field error reads on a form: Chinese first, then English."""
-    return f"{error.message_zh} / {error.message_en}"

@@ -118,7 +118,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             )
         except services.CodeInvalid as exc:
             request.session.pop(PENDING, None)
-            messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+            messages.error(request, exc.message)
             return redirect(reverse("identity:login") + "?next=" + pending.get("next", ""))
         except DomainError as exc:
             form.add_domain_error(exc)
@@ -305,7 +305,7 @@ def delegation_revoke(request: HttpRequest, delegation_id: UUID) -> HttpResponse
     try:
         services.delegation_revoke(delegation=delegation, by=_user(request))
     except DomainError as exc:
-        messages.error(request, f"{exc.message_zh} / {exc.message_en}")
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("授权已撤销。"))
     if delegation.principal_enterprise_id:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from tongban.core import calendar
-from tongban.core.errors import DomainError, NotFound
+from tongban.core.errors import DomainError, NotFound, in_language, in_language_lazy
 from tongban.identity.decorators import staff_required
 from tongban.identity.forms import AccessibleForm
 from tongban.identity.roles import Role
@@ -67,7 +67,9 @@ class OverrideForm(AccessibleForm):
     date = forms.DateField(
         label=gettext_lazy("日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "请输入有效日期，例如 2026-10-08 / Enter a valid date, e.g. 2026-10-08"},
+        error_messages={
+            "invalid": in_language_lazy("请输入有效日期，例如 2026-10-08", "Enter a valid date, e.g. 2026-10-08")
+        },
     )
     is_workday = forms.TypedChoiceField(
         label=gettext_lazy("这一天"),
@@ -84,7 +86,9 @@ class OverrideForm(AccessibleForm):
         day: dt.date = self.cleaned_data["date"]
         if not MIN_YEAR <= day.year <= MAX_YEAR:
             raise forms.ValidationError(
-                f"日期须在 {MIN_YEAR}–{MAX_YEAR} 年之间 / The date must be between {MIN_YEAR} and {MAX_YEAR}"
+                in_language(
+                    f"日期须在 {MIN_YEAR}–{MAX_YEAR} 年之间", f"The date must be between {MIN_YEAR} and {MAX_YEAR}"
+                )
             )
         return day
 
@@ -102,10 +106,12 @@ class ImportForm(AccessibleForm):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("只能导入 .csv 文件 / Only .csv files can be imported")
+            raise forms.ValidationError(in_language_lazy("只能导入 .csv 文件", "Only .csv files can be imported"))
         if upload.size > calendar.MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                "文件超过 1 MB，请拆分后再导入 / The file is larger than 1 MB; split it and import again"
+                in_language_lazy(
+                    "文件超过 1 MB，请拆分后再导入", "The file is larger than 1 MB; split it and import again"
+                )
             )
         return upload
 
@@ -348,7 +354,7 @@ def _calendar_upload(request: HttpRequest) -> HttpResponse:
         try:
             result = calendar.calendar_import(file=upload.read(), name=upload.name, actor=_actor(request))
         except DomainError as error:
-            form.add_error("file", f"{error.message_zh} / {error.message_en}")
+            form.add_error("file", error.message)
         else:
             messages.success(
                 request,

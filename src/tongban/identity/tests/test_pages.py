@@ -1,5 +1,6 @@
 """The account area, registration, back office and the small things around them, as a person uses them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -28,7 +29,7 @@ def _wrong_check_digit(number: str) -> str:
     return number[:-1] + ("0" if number[-1] != "0" else "1")
 
 
-def test_registration_with_a_wrong_check_digit_keeps_the_input_and_explains_in_both_languages(client):
+def test_registration_with_a_wrong_check_digit_keeps_the_input_and_explains_in_the_pages_language(client):
     number = _wrong_check_digit(make_id_number())
     response = client.post(
         "/register/",
@@ -36,10 +37,24 @@ def test_registration_with_a_wrong_check_digit_keeps_the_input_and_explains_in_b
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "身份证号校验位错误 / The check digit of the ID number is wrong" in page
+    assert "身份证号校验位错误" in page and "The check digit" not in page  # a Chinese page speaks Chinese
     assert 'value="王小明"' in page and f'value="{number}"' in page and 'value="13912340000"' in page
     assert 'aria-invalid="true"' in page
     assert not Person.objects.exists()
+
+
+def test_on_an_english_page_every_problem_reads_in_english_only(client):
+    number = _wrong_check_digit(make_id_number())
+    response = client.post(
+        "/register/?lang=en",
+        {"name": "", "id_number": number, "mobile": "555", "password": PASSWORD, "password2": PASSWORD + "x"},
+    )
+    page = response.content.decode()
+    summary = page[page.index('class="error-summary"') : page.index("</div>", page.index('class="error-summary"'))]
+    assert "The check digit of the ID number is wrong" in summary and "This field is required" in summary
+    assert "The two passwords differ" in summary
+    assert not re.search(r"[\u4e00-\u9fff]", summary.split("</h2>", 1)[1])  # no Chinese among the messages
+    assert "身份证号校验位错误" not in page and "此项必填" not in page and "两次输入的密码不一致" not in page
 
 
 def test_registration_with_an_impossible_birth_date_explains_it(client):
@@ -50,7 +65,7 @@ def test_registration_with_an_impossible_birth_date_explains_it(client):
         {"name": "李雷", "id_number": number, "mobile": "13912340001", "password": PASSWORD, "password2": PASSWORD},
     )
     page = response.content.decode()
-    assert "身份证号中的出生日期不存在 / The birth date in the ID number does not exist" in page
+    assert "身份证号中的出生日期不存在" in page
     assert 'value="李雷"' in page
 
 
@@ -59,7 +74,7 @@ def test_registration_reports_every_problem_at_once(client):
         "/register/", {"name": "", "id_number": "123", "mobile": "555", "password": "x", "password2": "y"}
     )
     page = response.content.decode()
-    assert "此项必填 / This field is required" in page
+    assert "此项必填" in page and "This field is required" not in page
     assert "身份证号应为18位" in page
     assert "手机号应为11位数字" in page
     assert "两次输入的密码不一致" in page
