@@ -175,6 +175,7 @@ class DeferredMaterial(BaseModel):
     promised_by = models.DateField()
     accepted_by = models.CharField(max_length=100)
     supplied_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # told once that the promised date has passed
 
     class Meta:
         ordering = ["case", "promised_by"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record
-from tongban.cases.models import Case, CorrectionNotice, SupervisionNote, Suspension, Transition
+from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, SupervisionNote, Suspension, Transition
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import CaseType
 from tongban.core.audit import audit_record
@@ -169,10 +169,7 @@ def _notify(*, case_id: Any, seq: int) -> None:
         number=case.number, item=case.implementation.item.name, reason=moved.reason or "详见办件页面",
         due=case.due_on.isoformat() if case.due_on else "—",
     )  # fmt: skip
-    message_send(body=body, user=case.user)
-    mobile = case.agent.mobile or case.user.mobile
-    if mobile:
-        message_send(body=f"【示范市政务服务】{body}", channel=OutboxMessage.Channel.SMS, to=mobile)
+    _tell_applicant(case=case, body=body)
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -522,3 +519,40 @@ def case_material_supply(
         data={"material": attachment.material_name, "deferred": kept, "sha256": attachment.sha256},
     )  # fmt: skip
     return attachment
+
+
+def deferred_materials_remind(*, today: dt.date | None = None) -> int:
+    """The daily run: each 容缺 promise past its date and not kept is told once to the applicant (in-app and
+    SMS) and to the handling department on its supervision list; returns how many were told now."""
+    today = today or _today()
+    overdue = DeferredMaterial.objects.filter(
+        promised_by__lt=today, supplied_at__isnull=True, reminded_at__isnull=True,
+        case__state__in=SUPPLY_STATES,
+    ).select_related("case__implementation__item", "case__user", "case__agent")  # fmt: skip
+    told = 0
+    for deferred in overdue:
+        case = deferred.case
+        with transaction.atomic():
+            if not DeferredMaterial.objects.filter(pk=deferred.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue  # another run told them
+            body = (
+                f"您的申请 {case.number}（{case.implementation.item.name}）承诺于 {deferred.promised_by:%Y-%m-%d} 前"
+                f"补交的“{deferred.material_name}”尚未提交，请尽快在办件页面上传或到窗口补交。"
+            )
+            transaction.on_commit(lambda body=body, case=case: _tell_applicant(case=case, body=body))
+            SupervisionNote.objects.create(
+                case=case, author="系统督办", author_ref="system:deferred-materials", automatic=True,
+                note=f"容缺材料“{deferred.material_name}”已过承诺补交期限（{deferred.promised_by:%Y-%m-%d}），请跟进。",
+                answer_by=add_working_days(today, SUPERVISION_ANSWER_DAYS),
+            )  # fmt: skip
+        told += 1
+    return told
+
+
+def _tell_applicant(*, case: Case, body: str) -> None:
+    message_send(body=body, user=case.user)
+    mobile = case.agent.mobile or case.user.mobile
+    if mobile:
+        message_send(body=f"【示范市政务服务】{body}", channel=OutboxMessage.Channel.SMS, to=mobile)

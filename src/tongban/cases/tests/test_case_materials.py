@@ -256,3 +256,33 @@ def test_the_reviewer_sees_the_files_on_the_review_page_and_opens_them(client, c
     assert "申请材料" in page and link in page and "3 页" in page
     assert client.get(link).status_code == 200
     assert AuditEntry.objects.filter(action="material.viewed", actor=f"staff:{reviewer.pk}").exists()
+
+
+def test_a_promise_past_its_date_is_told_once_to_the_applicant_and_the_department(
+    case, clerk, applicant, django_capture_on_commit_callbacks
+):
+    from tongban.cases.models import SupervisionNote
+    from tongban.identity.models import OutboxMessage
+
+    material = _material(case, "婚姻状况证明")
+    accepted_on = timezone.localdate()
+    services.case_accept(
+        case_id=case.pk, actor=_window(clerk), deferred=[Deferral(str(material.pk), accepted_on + dt.timedelta(days=2))]
+    )
+    assert services.deferred_materials_remind(today=accepted_on + dt.timedelta(days=2)) == 0  # the day itself is fine
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deferred_materials_remind(today=accepted_on + dt.timedelta(days=3)) == 1
+    assert services.deferred_materials_remind(today=accepted_on + dt.timedelta(days=4)) == 0  # once
+    told = OutboxMessage.objects.filter(user=applicant.user, body__contains="婚姻状况证明")
+    assert told.count() == 1 and "尚未提交" in told.get().body
+    assert SupervisionNote.objects.filter(case=case, automatic=True, note__contains="容缺材料").count() == 1
+
+
+def test_a_kept_promise_is_not_chased(case, clerk, applicant):
+    material = _material(case, "婚姻状况证明")
+    services.case_accept(
+        case_id=case.pk, actor=_window(clerk),
+        deferred=[Deferral(str(material.pk), timezone.localdate() + dt.timedelta(days=2))],
+    )  # fmt: skip
+    _supply(case, applicant, "婚姻状况证明", uploads.png(), "证明.png")
+    assert services.deferred_materials_remind(today=timezone.localdate() + dt.timedelta(days=10)) == 0

@@ -1,4 +1,5 @@
-"""`tongban cases escalate`: the daily supervision run (cron or the tasks worker calls it each morning)."""
+"""`tongban cases escalate`: the daily supervision run (cron or the tasks worker calls it each morning): overdue
+cases, and 容缺 promises past their date."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tongban.cases.services import cases_escalate
+from tongban.cases.services import cases_escalate, deferred_materials_remind
 
 
 class Command(BaseCommand):
@@ -18,3 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         count = cases_escalate()
         self.stdout.write(f"督办 escalated {count} overdue case(s)")
+        told = deferred_materials_remind()
+        self.stdout.write(f"容缺 reminded {told} overdue promise(s) to supply a material")
