@@ -9,6 +9,7 @@ commit (in-app always, SMS when the applicant has a mobile number).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -541,7 +542,7 @@ def deferred_materials_remind(*, today: dt.date | None = None) -> int:
                 f"您的申请 {case.number}（{case.implementation.item.name}）承诺于 {deferred.promised_by:%Y-%m-%d} 前"
                 f"补交的“{deferred.material_name}”尚未提交，请尽快在办件页面上传或到窗口补交。"
             )
-            transaction.on_commit(lambda body=body, case=case: _tell_applicant(case=case, body=body))
+            transaction.on_commit(functools.partial(_tell_applicant, case=case, body=body))
             SupervisionNote.objects.create(
                 case=case, author="系统督办", author_ref="system:deferred-materials", automatic=True,
                 note=f"容缺材料“{deferred.material_name}”已过承诺补交期限（{deferred.promised_by:%Y-%m-%d}），请跟进。",
