@@ -1,13 +1,14 @@
 """Verify-not-reveal (可用不可见) calls per second through real HTTP, against a minimal insert-one-row
 endpoint of the same stack measured in the same run (issue 4: ≥ 400/s and ≥ 0.75× the baseline).
 
-The server: gunicorn (2 workers, gthread unless BENCH_HTTP_WORKER_CLASS says otherwise) on a free port
-of 127.0.0.1, production mode (TONGBAN_MODE=production, DEBUG off, rate limits in Redis, persistent
-database connections, DB_CONN_MAX_AGE=60) with DJANGO_SETTINGS_MODULE=bench.http_settings: the
-platform's settings plus POST /bench/insert (bench/http_urls.py). The database is the register of
-bench/_register.py (1,000,000 persons; reused if it exists, dropped at the end of the run unless
-BENCH_REGISTER_KEEP=1). The verify limits are raised for the measurement, as the environment allows:
-EXCHANGE_VERIFY_RATE_CONSUMER, EXCHANGE_VERIFY_RATE_SUBJECT and EXCHANGE_VERIFY_QUOTA = 10^9.
+The server, the load and the rounds are bench/_http.py's: gunicorn (2 workers, gthread unless
+BENCH_HTTP_WORKER_CLASS says otherwise) on a free port of 127.0.0.1, production mode (TONGBAN_MODE=production,
+DEBUG off, rate limits in Redis, persistent database connections, DB_CONN_MAX_AGE=60) with
+DJANGO_SETTINGS_MODULE=bench.http_settings: the platform's settings plus POST /bench/insert
+(bench/http_urls.py). The database is the register of bench/_register.py (1,000,000 persons; reused if it
+exists, dropped at the end of the run unless BENCH_REGISTER_KEEP=1). The verify limits are raised for the
+measurement, as the environment allows: EXCHANGE_VERIFY_RATE_CONSUMER, EXCHANGE_VERIFY_RATE_SUBJECT and
+EXCHANGE_VERIFY_QUOTA = 10^9.
 
 The caller is a 人社局 staff account with a session cookie and the CSRF header (the API's django_auth).
 The load: wrk (Debian package; `make bench` installs it) with bench/http_load.lua, a different subject
@@ -18,22 +19,13 @@ timed rounds each. Prints requests/s, latency, non-2xx counts and the ratio veri
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import random
-import re
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,20 +34,11 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
-from bench import _register
+from bench import _http, _register
+from bench._http import CONNECTIONS, ROUNDS, Result
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-WORKERS = 2
-WORKER_CLASS = os.environ.get("BENCH_HTTP_WORKER_CLASS", "gthread")
-THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))
-CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "8"))
-SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "20"))
-WARM_UP_SECONDS = 5
-ROUNDS = 2
 SUBJECTS = 20_000
 UNLIMITED = str(10**9)
 TARGET_RPS = 400.0
@@ -69,23 +52,6 @@ PREDICATES = (
     ("married", "已婚", "Married", "P.MARITAL_STATUS", "equals", {}, {"value": "20"}),
     ("receives_pension", "领取基本养老金", "Receives a basic pension", "P.RECEIVES_PENSION", "is_true", {}, {}),
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Result:
-    endpoint: str
-    requests: int
-    seconds: float
-    non_2xx: int
-    socket_errors: int
-    p50_ms: float
-    p90_ms: float
-    p99_ms: float
-    cpu_ms: float = 0.0  # CPU of the gunicorn processes and their PostgreSQL backends per request
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
 
 
 def _prepare(register: _register.Register, subjects_file: Path) -> tuple[str, int]:
@@ -130,140 +96,15 @@ def _prepare(register: _register.Register, subjects_file: Path) -> tuple[str, in
     return client.cookies[settings.SESSION_COOKIE_NAME].value, head.seq if head else 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _database_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    auth = db.get("USER") or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
-
-
-def _oidc_key() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
 def _server_env(register: _register.Register, var_dir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.http_settings",
-        "DATABASE_URL": _database_url(register.name),
-        "DB_CONN_MAX_AGE": os.environ.get("BENCH_HTTP_CONN_MAX_AGE", "60"),
-        "TONGBAN_MODE": "production",
-        "DEBUG": "0",
-        "SECRET_KEY": settings.SECRET_KEY,  # the session cookie is made by this process
-        "OIDC_RSA_PRIVATE_KEY": _oidc_key(),
-        "TONGBAN_VAR_DIR": str(var_dir),
-        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
-        "BENCH_CACHE_PREFIX": f"bench-http-{os.getpid()}-{int(time.time())}",
-        "EXCHANGE_VERIFY_RATE_CONSUMER": UNLIMITED,
-        "EXCHANGE_VERIFY_RATE_SUBJECT": UNLIMITED,
-        "EXCHANGE_VERIFY_QUOTA": UNLIMITED,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
-    }
-    env.pop("TEST_DATABASE_NAME", None)
-    return env
-
-
-def _start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "tongban.conf.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
-               "--backlog", "2048", "--log-level", "warning", "--error-logfile", str(log)]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()}")
-
-
-def _post(url: str, body: bytes, session: str, csrf: str) -> tuple[int, str]:
-    request = urllib.request.Request(
-        url, data=body, method="POST",
-        headers={"Content-Type": "application/json", "Cookie": f"sessionid={session}; csrftoken={csrf}",
-                 "X-CSRFToken": csrf},
+    return _http.server_env(
+        register.name, var_dir, EXCHANGE_VERIFY_RATE_CONSUMER=UNLIMITED, EXCHANGE_VERIFY_RATE_SUBJECT=UNLIMITED,
+        EXCHANGE_VERIFY_QUOTA=UNLIMITED,
     )  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def _wrk(url: str, kind: str, seconds: int, subjects: Path, session: str, csrf: str) -> Result:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s",
-               str(HERE / "http_load.lua"), url, "--", str(subjects), session, csrf, kind]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    fields = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
-    return Result(
-        endpoint=kind,
-        requests=fields["requests"],
-        seconds=fields["duration_us"] / 1e6,
-        non_2xx=fields["status_errors"],
-        socket_errors=fields["connect"] + fields["read"] + fields["write"] + fields["timeout"],
-        p50_ms=fields["p50_us"] / 1000,
-        p90_ms=fields["p90_us"] / 1000,
-        p99_ms=fields["p99_us"] / 1000,
-    )
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process so far (Linux /proc), 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _server_processes(root: int, database: str) -> list[int]:
-    """gunicorn's master and workers, and the PostgreSQL backends serving the bench database."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    pids, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        pids.append(pid)
-        todo += children.get(pid, [])
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
-                       "AND pid <> pg_backend_pid()", [database])  # fmt: skip
-        pids += [row[0] for row in cursor.fetchall()]
-    return pids
-
-
-def _cpu_snapshot(root: int, database: str) -> dict[int, float]:
-    if not Path("/proc/self/stat").exists():
-        return {}
-    return {pid: _cpu_seconds(pid) for pid in _server_processes(root, database)}
+    return _http.wrk(url, kind, seconds, _http.HERE / "http_load.lua", [str(subjects), session, csrf, kind])
 
 
 def _results_by_answer(since: int) -> dict[str, int]:
@@ -280,10 +121,10 @@ def _measure(console: Console, register: _register.Register, work: Path) -> None
     subjects = work / "subjects.txt"
     session, audit_seq = _prepare(register, subjects)
     csrf = secrets.token_hex(16)  # an unmasked CSRF secret (32 characters) is a valid cookie and header
-    port = _free_port()
+    port = _http.free_port()
     env = _server_env(register, work)
     log = work / "gunicorn.log"
-    server = _start_server(env, port, log)
+    server = _http.start_server(env, port, log)
     base = f"http://127.0.0.1:{port}"
     urls = {"insert": f"{base}/bench/insert", "verify": f"{base}/api/v1/verify"}
     try:
@@ -291,40 +132,20 @@ def _measure(console: Console, register: _register.Register, work: Path) -> None
         verify_body = {"subject": probe, "predicate": "age_at_least", "params": {"n": 18},
                        "purpose": "养老保险待遇资格认证", "case": "RS-2026-000001"}  # fmt: skip
         for kind, body in (("verify", verify_body), ("insert", {"subject": probe})):
-            status, text = _post(urls[kind], json.dumps(body).encode(), session, csrf)
+            status, text = _http.post(urls[kind], json.dumps(body).encode(), session, csrf)
             if status != 200:
                 raise RuntimeError(f"POST {urls[kind]} answered {status}: {text[:500]}")
             console.print(f"probe POST {urls[kind].removeprefix(base)} → {status} {text}", highlight=False)
-        results: dict[str, list[Result]] = {"insert": [], "verify": []}
-        plan = [("insert", WARM_UP_SECONDS, False), ("verify", WARM_UP_SECONDS, False)]
-        for r in range(ROUNDS):
-            order = ["insert", "verify"] if r % 2 == 0 else ["verify", "insert"]
-            plan += [(kind, SECONDS, True) for kind in order]
-        with Progress(console=console, transient=False) as progress:
-            task = progress.add_task(
-                f"wrk: {CONNECTIONS} connections, warm-up then {ROUNDS} rounds × {SECONDS} s per endpoint",
-                total=sum(s for _, s, _ in plan),
-            )
-            for kind, seconds, counted in plan:
-                progress.update(task, description=f"wrk POST {urls[kind].removeprefix(base)} "
-                                f"({'timed' if counted else 'warm-up'}, {seconds} s)")  # fmt: skip
-                before = _cpu_snapshot(server.pid, register.name)
-                result = _wrk(urls[kind], kind, seconds, subjects, session, csrf)
-                after = _cpu_snapshot(server.pid, register.name)
-                cpu = sum(after[pid] - before.get(pid, 0.0) for pid in after)
-                if counted:
-                    results[kind].append(dataclasses.replace(result, cpu_ms=1000 * cpu / max(1, result.requests)))
-                progress.advance(task, seconds)
+        results = _http.alternate(
+            console, kinds=("insert", "verify"), labels={k: f"POST {u.removeprefix(base)}" for k, u in urls.items()},
+            run=lambda kind, seconds: _wrk(urls[kind], kind, seconds, subjects, session, csrf),
+            server_pid=server.pid, database=register.name,
+        )  # fmt: skip
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _http.stop_server(server)
     errors = log.read_text().strip() if log.exists() else ""
 
-    table = Table(title=f"核验 Verify through HTTP · gunicorn {WORKERS} {WORKER_CLASS} workers"
-                  f"{f' × {THREADS} threads' if WORKER_CLASS == 'gthread' else ''} · {os.cpu_count()} CPUs · "
+    table = Table(title=f"核验 Verify through HTTP · {_http.server_description()} · "
                   f"{register.persons:,}-person register · wrk {CONNECTIONS} connections")  # fmt: skip
     for col in ("endpoint", "round", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "socket errors",
                 "CPU ms/req"):  # fmt: skip
@@ -363,8 +184,7 @@ def _measure(console: Console, register: _register.Register, work: Path) -> None
     ok_ratio = "[green]met[/green]" if ratio >= TARGET_RATIO else "[red]MISSED[/red]"
     console.print(f"target verify ≥ {TARGET_RPS:.0f} req/s: {rps['verify']:.0f} {ok_rps}")
     console.print(f"target verify ≥ {TARGET_RATIO:.2f}× baseline: {ratio:.2f}× {ok_ratio}")
-    if hasattr(os, "getloadavg"):
-        console.print(f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", style="dim")
+    console.print(f"load average after the run: {_http.load_average()}", style="dim")
 
 
 def run() -> None:
@@ -377,7 +197,6 @@ def run() -> None:
         console.print("[red]bench_verify_http needs wrk (apt-get install wrk; `make bench` installs it).[/red]")
         raise SystemExit(1)
     register = _register.ensure(console)
-    console.print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
-                  f"({os.cpu_count()} CPUs)", style="dim")  # fmt: skip
+    console.print(f"load average before the run: {_http.load_average()} ({os.cpu_count()} CPUs)", style="dim")
     with tempfile.TemporaryDirectory(prefix="tongban-bench-http-") as tmp, _register.use_database(register.name):
         _measure(console, register, Path(tmp))

@@ -1,7 +1,8 @@
 -- wrk script of bench_verify_http: POST bodies with a different subject each time.
 -- wrk -s bench/http_load.lua URL -- <subjects file> <sessionid> <csrftoken> <verify|insert>
 -- "verify" mixes four predicates (an open element, a region, a conditional element under a grant,
--- the consumer's own element); "insert" posts the subject alone. done() prints one "BENCH ..." line.
+-- the consumer's own element); "insert" posts the subject alone. done() prints one "BENCH ..." line
+-- (bench/http_report.lua).
 
 local threads = {}
 local counter = 0
@@ -53,11 +54,4 @@ function request()
   return wrk.format("POST", nil, headers, body)
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH requests=%d duration_us=%d status_errors=%d connect=%d read=%d write=%d timeout=%d "
-      .. "p50_us=%d p90_us=%d p99_us=%d max_us=%d\n",
-    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
-end
+done = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "http_report.lua")

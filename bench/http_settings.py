@@ -1,7 +1,7 @@
 """Settings of the HTTP benches' server: the platform's own settings (from the environment, as in any
 deployment) with a URLconf that adds the baseline endpoint, POST /bench/insert (bench/http_urls.py).
 
-Used only by bench_verify_http, which starts gunicorn with DJANGO_SETTINGS_MODULE=bench.http_settings.
+Used by the HTTP benches (bench/_http.py), which start gunicorn with DJANGO_SETTINGS_MODULE=bench.http_settings.
 """
 
 from __future__ import annotations

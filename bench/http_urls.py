@@ -1,11 +1,18 @@
-"""The platform's URLs plus the baseline of bench_verify_http: POST /bench/insert inserts one row.
+"""The platform's URLs plus the baselines of the HTTP benches, through the same stack as the API — middleware,
+a django-ninja API with session authentication and CSRF, JSON in and out — each doing the least its
+measurement compares against. Never part of tongban.conf.urls.
 
-The baseline goes through the same stack as POST /api/v1/verify — middleware, a django-ninja API with
-session authentication and CSRF, a JSON body, a JSON answer — and does one INSERT into
-`bench_http_insert`, a table the bench creates. Never part of tongban.conf.urls.
+- POST /bench/insert (bench_verify_http, bench_cases): one INSERT into `bench_http_insert`, a table the
+  bench creates.
+- GET /bench/worklist (bench_cases): the caller's department's open cases, nearest due date first, 200 of
+  them, as one bare indexed SQL query (the rows GET /api/v1/cases/worklist reads through the selector).
+
+Importing this module also registers the benches' connector (bench/http_connector.py).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import connection
 from django.http import HttpRequest
@@ -13,6 +20,8 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from bench import http_connector  # noqa: F401  # registers "bench-register"
+from tongban.cases.selectors import OPEN_STATES
 from tongban.conf.urls import handler404, handler500
 from tongban.conf.urls import urlpatterns as platform_urls
 
@@ -35,6 +44,28 @@ def insert(request: HttpRequest, payload: InsertIn) -> InsertOut:
         cursor.execute("INSERT INTO bench_http_insert (subject) VALUES (%s) RETURNING id", [payload.subject])
         row = cursor.fetchone()
     return InsertOut(id=row[0])
+
+
+class WorklistRowOut(Schema):
+    number: str
+    state: str
+    due_on: dt.date | None
+    submitted_at: dt.datetime
+
+
+WORKLIST_SQL = (
+    "SELECT c.number, c.state, c.due_on, c.submitted_at FROM cases_case c "
+    "WHERE c.department_id = (SELECT s.department_id FROM identity_staff s WHERE s.user_id = %s) "
+    "AND c.state = ANY(%s) ORDER BY c.due_on ASC NULLS LAST, c.submitted_at ASC LIMIT 200"
+)
+
+
+@bench_api.get("/worklist", response=list[WorklistRowOut], auth=django_auth)
+def worklist(request: HttpRequest) -> list[WorklistRowOut]:
+    with connection.cursor() as cursor:
+        cursor.execute(WORKLIST_SQL, [request.user.pk, [str(s) for s in OPEN_STATES]])
+        rows = cursor.fetchall()
+    return [WorklistRowOut(number=r[0], state=r[1], due_on=r[2], submitted_at=r[3]) for r in rows]
 
 
 urlpatterns = [path("bench/", bench_api.urls), *platform_urls]

@@ -36,7 +36,6 @@ from tongban.forms.services import (
     not_represented,
 )
 from tongban.forms.state import COLLECTED
-from tongban.identity import selectors as identity
 from tongban.identity.models import User
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -54,15 +53,13 @@ def _repeated(
     *, user: User, implementation: Implementation, subject: Subject | None, answers: Mapping[str, Any]
 ) -> Submission | None:
     """The submission this request repeats, if any (see the module's docstring)."""
-    subject = subject or identity.person_for_user(user=user)
-    if subject is None:
-        return None  # no personal account: draft_start says why
     since = timezone.now() - DUPLICATE_WINDOW
-    for submission in selectors.submissions_recent_for(
+    for submission_id, draft_id in selectors.submissions_recent_for(
         user=user, implementation=implementation, subject=subject, since=since
-    )[:3]:
-        if submission.draft is not None and _holds(submission.draft, answers):
-            return submission
+    ):
+        draft = selectors.draft_for_view(user=user, draft_id=draft_id) if draft_id is not None else None
+        if draft is not None and _holds(draft, answers):
+            return selectors.submission_get(user=user, submission_id=submission_id)
     return None
 
 

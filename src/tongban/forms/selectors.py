@@ -157,16 +157,31 @@ def subject_by_identifier(*, identifier: str, kind: str) -> Subject | None:
 
 
 def submissions_recent_for(
-    *, user: User, implementation: Implementation, subject: Subject, since: datetime
-) -> QuerySet[Submission]:
-    """This login's submissions of the implementation for the subject since `since`, newest first, with
-    their drafts (what was typed): how a repeated request is recognised."""
-    field = "subject_person" if isinstance(subject, Person) else "subject_enterprise"
+    *, user: User, implementation: Implementation, subject: Subject | None, since: datetime
+) -> list[tuple[Any, Any]]:
+    """(submission id, draft id) of this login's submissions of the implementation for the subject (None: the
+    login's own person) since `since`, newest first, three at most: how a repeated request is recognised.
+    One light query, asked twice by every application through the API."""
+    if subject is None:
+        about: dict[str, Any] = {"subject_person__user": user}
+    else:
+        about = {"subject_person" if isinstance(subject, Person) else "subject_enterprise": subject}
+    rows = Submission.objects.filter(user=user, implementation=implementation, submitted_at__gte=since, **about)
+    return list(rows.order_by("-submitted_at").values_list("pk", "draft_id")[:3])
+
+
+def draft_for_view(*, user: User, draft_id: Any) -> Draft | None:
+    """A draft of this login with what `draft_view` reads, whether submitted or not."""
     return (
-        Submission.objects.filter(user=user, implementation=implementation, submitted_at__gte=since, **{field: subject})
-        .select_related("draft__version", "draft__agent", "draft__subject_person", "draft__subject_enterprise")
-        .order_by("-submitted_at")
+        Draft.objects.filter(user=user, pk=draft_id)
+        .select_related("version", "agent", "subject_person", "subject_enterprise")
+        .first()
     )
+
+
+def submission_get(*, user: User, submission_id: Any) -> Submission:
+    """One of this login's submissions with what a receipt shows."""
+    return Submission.objects.select_related("implementation__item", "department").get(user=user, pk=submission_id)
 
 
 def draft_subject(draft: Draft) -> Subject:
