@@ -55,9 +55,11 @@ def test_the_worklist_lists_the_departments_open_cases_nearest_due_first(client,
 def test_the_review_page_counts_in_the_cases_unit_in_chinese_and_in_english(client, department, reviewer):
     natural = published_implementation(department=department, days=10, unit="Z", name="特种设备使用登记")
     case = services.case_accept(case_id=case_for(implementation=natural).pk, actor=Actor.of_staff(reviewer))
+    Case.objects.filter(pk=case.pk).update(suspended_days=2)  # a special procedure that took two of its days
     client.force_login(reviewer.user)
     html = client.get(f"/backoffice/cases/{case.number}/").content.decode()
     assert "10 个自然日" in html and "已用 0 / 10 个自然日" in html and "正常：剩 10 个自然日" in html
+    assert "特别程序 2 个自然日不计入" in html
     assert " 天" not in html and "工作日" not in html
     english = client.get(f"/backoffice/cases/{case.number}/?lang=en").content.decode()
     assert "10 calendar days" in english and "自然日" not in english
