@@ -12,6 +12,7 @@ from ninja.security import django_auth
 
 from tongban.cases import selectors, services
 from tongban.cases.codes import NATIONAL_STATUS, ActedThrough, allowed_actions
+from tongban.cases.materials import Deferral
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
 from tongban.core.calendar import WorkingCalendar
@@ -116,12 +117,18 @@ class ProgressOut(Schema):
     steps: list[dict[str, Any]] = Field(description="办理环节：动作、状态、时间（不含人员信息）")
 
 
+class DeferralIn(Schema):
+    material_id: str = Field(description="办件所依据的办事指南中的材料 id")
+    promised_by: dt.date = Field(description="承诺补交日期：今天之后、60 天之内")
+
+
 class ActionIn(Schema):
     revision: int | None = Field(None, description="看到的办件版本；与当前版本不同则 409")
     reason: str = Field("", max_length=2000)
     kind: str = Field("", description="特别程序类型（suspend）")
     via: str = Field("", description="送达方式（deliver）：electronic / window / post")
     items: list[dict[str, str]] = Field(default_factory=list, description="一次性告知：[{material, problem}]")
+    deferred: list[DeferralIn] = Field(default_factory=list, description="容缺受理（accept）：容缺材料及承诺补交日期")
 
 
 def _case_out(case: Case, *, detail: bool = False, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
@@ -231,6 +238,7 @@ def case_act(request: HttpRequest, number: str, action: str, payload: ActionIn) 
     services.case_act(
         case_id=case.pk, action=action, actor=actor, reason=payload.reason, revision=payload.revision,
         kind=payload.kind, via=payload.via, items=payload.items,
+        deferred=[Deferral(material_id=d.material_id, promised_by=d.promised_by) for d in payload.deferred],
     )  # fmt: skip
     case.refresh_from_db()
     return _case_out(case, detail=True)

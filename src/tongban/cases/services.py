@@ -383,18 +383,19 @@ def case_revoke(*, case_id: Any, actor: Actor, reason: str, revision: int | None
 
 def case_act(
     *, case_id: Any, action: str, actor: Actor, reason: str = "", revision: int | None = None, kind: str = "",
-    via: str = "", items: list[dict[str, str]] | None = None,
+    via: str = "", items: list[dict[str, str]] | None = None, deferred: list[Deferral] | None = None,
 ) -> Case:  # fmt: skip
     """Take one lifecycle action named by `action` through its service, and return the case as it now is.
 
     `reason` is the action's reason or note (a denial's reasons, a rejection's, the acceptance note...);
     `revision` is the one the actor saw (a stale one is a conflict); `kind` is the special procedure's
-    kind (suspend), `via` the delivery (deliver), `items` the one-time notice's list (request_correction).
+    kind (suspend), `via` the delivery (deliver), `items` the one-time notice's list (request_correction),
+    `deferred` the 容缺 materials accepted missing with their promised dates (accept).
     Options an action does not use are ignored. An action the table does not name is NotFound (404)."""
     rev = revision
     match action:
         case Action.ACCEPT:
-            return case_accept(case_id=case_id, actor=actor, revision=rev, note=reason)
+            return case_accept(case_id=case_id, actor=actor, revision=rev, note=reason, deferred=deferred)
         case Action.REJECT:
             return case_reject_at_intake(case_id=case_id, actor=actor, reason=reason, revision=rev)
         case Action.REQUEST_CORRECTION:

@@ -54,6 +54,29 @@ def test_staff_accept_through_the_api_and_a_refused_move_is_a_409_problem_naming
     assert again.json()["current_state"] == State.ACCEPTED and "已受理" in again.json()["detail"]
 
 
+def test_accept_with_a_deferred_material_through_the_api_and_a_required_one_is_a_422(client, reviewer, department):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tongban.catalog.codes import Necessity
+    from tongban.catalog.schema import MaterialSpec
+    from tongban.catalog.selectors import guide_published
+
+    implementation = published_implementation(department=department, materials=[
+        MaterialSpec(name="房屋租赁合同"), MaterialSpec(name="婚姻状况证明", necessity=Necessity.DEFERRABLE),
+    ])  # fmt: skip
+    case = case_for(implementation=implementation, guide=guide_published(implementation))
+    ids = {m.name: str(m.pk) for m in case.submission.guide.materials.all()}
+    promised = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    client.force_login(reviewer.user)
+    required = _post(client, case, "accept", deferred=[{"material_id": ids["房屋租赁合同"], "promised_by": promised}])
+    assert required.status_code == 422 and "不能容缺受理" in required.json()["detail"]
+    done = _post(client, case, "accept", deferred=[{"material_id": ids["婚姻状况证明"], "promised_by": promised}])
+    assert done.status_code == 200 and done.json()["state"] == State.ACCEPTED
+    assert case.deferred_materials.get().material_name == "婚姻状况证明"
+
+
 def test_a_stale_revision_is_a_conflict_and_changes_nothing(client, reviewer, submitted):
     client.force_login(reviewer.user)
     _post(client, submitted, "accept", revision=submitted.revision)
