@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
@@ -152,9 +153,17 @@ def _case_out(case: Case, *, detail: bool = False, calendar: WorkingCalendar | N
     return out
 
 
-def _cases_out(cases: list[Case]) -> list[dict[str, Any]]:
-    calendar = selectors.clocks_calendar(cases=cases)  # the overrides read once for the list
-    return [_case_out(c, calendar=calendar) for c in cases]
+# What a list of CaseOut reads: 200 rows of the six tables the selectors join (persons, enterprise, every
+# timestamp) cost more to fetch and build than their clocks do to count.
+_LISTED = ("number", "state", "revision", "channel", "submitted_at", "accepted_on", "due_on", "limit_days",
+           "limit_unit", "suspended_since", "suspended_days", "implementation__item__basic_code",
+           "implementation__item__name", "department__name")  # fmt: skip
+
+
+def _cases_out(cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    listed = list(cases.select_related(None).select_related("implementation__item", "department").only(*_LISTED))
+    calendar = selectors.clocks_calendar(cases=listed)  # the overrides read once for the list
+    return [_case_out(c, calendar=calendar) for c in listed]
 
 
 def _staff(request: HttpRequest) -> Staff | None:
@@ -179,7 +188,7 @@ def _find(request: HttpRequest, number: str) -> tuple[Case, Actor]:
 @router.get("/cases/mine", response=list[CaseOut], auth=django_auth, summary="我的办件 The caller's cases",
             openapi_extra={"responses": _READ})  # fmt: skip
 def cases_mine(request: HttpRequest) -> list[dict[str, Any]]:
-    return _cases_out(list(selectors.case_list_for_applicant(user=request.user)[:100]))  # type: ignore[arg-type]
+    return _cases_out(selectors.case_list_for_applicant(user=request.user)[:100])  # type: ignore[arg-type]
 
 
 class WorklistQuery(Schema):
@@ -194,7 +203,7 @@ def cases_worklist(request: HttpRequest, query: Query[WorklistQuery]) -> list[di
     if staff is None or staff.department_id is None:
         raise PermissionDenied("只有部门工作人员可以查看办件", "Only department staff can read the worklist")
     states = [query.state] if query.state else None
-    return _cases_out(list(selectors.worklist(staff=staff, states=states)[:200]))
+    return _cases_out(selectors.worklist(staff=staff, states=states)[:200])
 
 
 @router.get("/cases/progress", response=ProgressOut, auth=None,
