@@ -17,7 +17,7 @@ from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, Supe
 from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown, NotFound
 from tongban.core.ratelimit import rate_limit_hit
-from tongban.identity.models import Staff, User
+from tongban.identity.models import Department, Staff, User
 from tongban.identity.roles import Role
 
 if TYPE_CHECKING:
@@ -51,14 +51,26 @@ def case_for_submission(*, submission: Submission) -> Case | None:
 
 
 def cases_for_staff(*, staff: Staff) -> QuerySet[Case]:
-    """The cases a staff member may see: their department's, or all for supervisors and auditors."""
+    """The cases a staff member may see: their department's, or all for supervisors and auditors; a clerk of a
+    government service centre (综合窗口) also those of every department of its region it receives for."""
     if not staff.active:
         return Case.objects.none()
     if set(staff.roles) & WIDE_ROLES:
         return _with_item(Case.objects.all())
     if staff.department_id is None:
         return Case.objects.none()
-    return _with_item(Case.objects.filter(department_id=staff.department_id))
+    return _with_item(Case.objects.filter(department_id__in=intake_departments(staff=staff)))
+
+
+def intake_departments(*, staff: Staff) -> list[Any]:
+    """Departments whose applications this staff member receives: their own, and for a clerk of a service
+    centre (一窗受理: one window for all departments) every department of the centre's region."""
+    department = staff.department
+    if department is None:
+        return []
+    if department.service_centre and staff.has_role(Role.CLERK):
+        return list(Department.objects.filter(region_id=department.region_id).values_list("pk", flat=True))
+    return [department.pk]
 
 
 def case_get_for_staff(*, staff: Staff, case_id: Any) -> Case:

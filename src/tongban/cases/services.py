@@ -21,6 +21,7 @@ from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record
 from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, SupervisionNote, Suspension, Transition
+from tongban.cases.selectors import intake_departments
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import CaseType
 from tongban.core.audit import audit_record
@@ -88,6 +89,7 @@ STAFF_ROLES: dict[str, frozenset[str]] = {
     Action.REVOKE: frozenset({Role.REVIEWER}),
 }
 APPLICANT_ACTIONS = frozenset({Action.CORRECT, Action.WITHDRAW})
+WINDOW_ACTIONS = frozenset({Action.ACCEPT, Action.REJECT, Action.REQUEST_CORRECTION, Action.DELIVER})
 
 
 def _today() -> dt.date:
@@ -102,7 +104,15 @@ def _authorise(case: Case, action: str, actor: Actor) -> None:
             raise PermissionDenied("只有申请人可以办理此操作", "Only the applicant can do this")
         return
     staff = actor.staff
-    if staff is None or not staff.active or staff.department_id != case.department_id:
+    handles = staff is not None and staff.active and staff.department_id == case.department_id
+    # 一窗受理: a service centre's clerks receive (and hand over results) for every department of its region.
+    receives = (
+        staff is not None
+        and staff.active
+        and action in WINDOW_ACTIONS
+        and (case.department_id in intake_departments(staff=staff))
+    )
+    if staff is None or not (handles or receives):
         raise PermissionDenied(
             "只有承办部门的工作人员可以办理此操作", "Only staff of the handling department can do this"
         )

@@ -86,7 +86,7 @@ def _console_extra(request: HttpRequest, staff: Staff, **start: Any) -> dict[str
     return {
         "queue": list(window_queries.window_intake_queue(staff=staff)[:200]),
         "department": staff.department,
-        "items": list(forms.implementations_with_form(department_id=staff.department_id)),
+        "items": list(forms.implementations_with_form(department_ids=selectors.intake_departments(staff=staff))),
         "start": {"id_number": "", "name": "", "item": "", "error": None, **start},
         "breadcrumbs": _crumbs((_("一窗受理"), "")),
     }
@@ -108,7 +108,9 @@ def apply_for_person(request: HttpRequest) -> HttpResponse:
                 field="start-id-number",
             )  # fmt: skip
         implementation = (
-            forms.implementations_with_form(department_id=staff.department_id).filter(code=typed["item"]).first()
+            forms.implementations_with_form(department_ids=selectors.intake_departments(staff=staff))
+            .filter(code=typed["item"])
+            .first()
         )
         if implementation is None:
             raise InvalidInput("请选择本部门的办理事项", "Choose an item of this department", field="start-item")

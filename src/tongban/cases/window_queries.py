@@ -25,9 +25,10 @@ def window_clerk(staff: Staff) -> bool:
 
 
 def window_cases(*, staff: Staff) -> QuerySet[Case]:
+    """The cases of the departments the clerk's window receives for (their own; a service centre's: its region's)."""
     if not window_clerk(staff) or staff.department_id is None:
         return Case.objects.none()
-    return selectors.cases_for_staff(staff=staff).filter(department_id=staff.department_id)
+    return selectors.cases_for_staff(staff=staff).filter(department_id__in=selectors.intake_departments(staff=staff))
 
 
 def window_intake_queue(*, staff: Staff) -> QuerySet[Case]:

@@ -227,6 +227,9 @@ def _regions(tick: Tick) -> dict[str, Any]:
     return created
 
 
+SERVICE_CENTRE = "sjj"  # runs the city's government service centre: its 综合窗口 receives for every department
+
+
 def _departments(regions: dict[str, Any], tick: Tick) -> dict[str, Any]:
     created: dict[str, Any] = {}
     city = regions["990100"]
@@ -239,6 +242,7 @@ def _departments(regions: dict[str, Any], tick: Tick) -> dict[str, Any]:
             region=city,
             address=dept.address,
             phone=dept.phone,
+            service_centre=dept.key == SERVICE_CENTRE,
         )
         tick(i, len(DEPARTMENTS))
     return created

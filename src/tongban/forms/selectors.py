@@ -249,12 +249,12 @@ def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None, reuse: Dr
     return DraftView(draft=draft, schema=schema, states=states)
 
 
-def implementations_with_form(*, department_id: Any) -> QuerySet[Implementation]:
-    """A department's items that can be applied for electronically (a current form), by name: what a window
+def implementations_with_form(*, department_ids: list[Any]) -> QuerySet[Implementation]:
+    """The departments' items that can be applied for electronically (a current form), by name: what a window
     clerk may start for a person."""
     return (
-        Implementation.objects.filter(department_id=department_id, item__form_definition__versions__current=True)
-        .select_related("item")
-        .order_by("item__name")
+        Implementation.objects.filter(department_id__in=department_ids, item__form_definition__versions__current=True)
+        .select_related("item", "department")
+        .order_by("item__name", "department__name")
         .distinct()
     )

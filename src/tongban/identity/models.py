@@ -57,6 +57,8 @@ class Department(BaseModel):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=50, blank=True)
+    # 政务服务中心 (综合窗口, 一窗受理): its clerks receive applications for every department of its region.
+    service_centre = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

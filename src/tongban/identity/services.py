@@ -114,7 +114,10 @@ def department_create(
     region: Region,
     address: str = "",
     phone: str = "",
+    service_centre: bool = False,
 ) -> Department:
+    """`service_centre`: a government service centre whose clerks receive applications for every department
+    of its region (一窗受理)."""
     code = validators.credit_code(credit_code)
     if not (name or "").strip():
         raise InvalidInput("请填写部门名称", "Enter the department name", field="name")
@@ -130,6 +133,7 @@ def department_create(
         region=region,
         address=address.strip(),
         phone=phone.strip(),
+        service_centre=service_centre,
     )
 
 

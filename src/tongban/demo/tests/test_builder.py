@@ -7,10 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tongban.cases.selectors import intake_departments
+from tongban.cases.window_queries import window_cases
 from tongban.catalog.selectors import item_search
 from tongban.demo import builder
 from tongban.demo.builder import ALL_ACCOUNTS, DEMO_PASSWORD, city_exists, demo_build
 from tongban.demo.content import DEPARTMENTS, ITEMS
+from tongban.forms.selectors import implementations_with_form
 from tongban.identity.models import Department, Enterprise, Person, Region, Staff, User
 from tongban.identity.roles import Role
 from tongban.identity.services import login_start
@@ -45,6 +48,10 @@ def test_every_staff_role_has_an_account_with_a_fixed_username(built):
         assert staff.has_role(role)
     clerk = Staff.objects.get(user__username="clerk")
     assert clerk.department.name == "示范市政务服务和数据管理局"
+    # The city's service centre: its 综合窗口 receives for every department (一窗受理).
+    assert clerk.department.service_centre
+    assert window_cases(staff=clerk).exclude(department=clerk.department).exists()
+    assert implementations_with_form(department_ids=intake_departments(staff=clerk)).count() >= 5
     assert Staff.objects.get(user__username="operator").department is None
     assert Staff.objects.get(user__username="reviewer-gaj").department.name == "示范市公安局"
 
