@@ -231,8 +231,10 @@ def _attachment_in(queryset: Any, attachment_id: Any) -> Attachment:
 
 
 def attachment_for_user(*, user: User, attachment_id: Any) -> Attachment:
-    """The applicant's own file (draft or submitted); anyone else's answers as not found."""
-    return _attachment_in(Attachment.objects.filter(Q(draft__user=user) | Q(submission__user=user)), attachment_id)
+    """The applicant's own file (draft or submitted); anyone else's answers as not found. An application a clerk
+    made at the window is the clerk's login but the person's (its agent's) to follow, files and all."""
+    mine = Q(draft__user=user) | Q(submission__user=user) | Q(submission__agent__user=user)
+    return _attachment_in(Attachment.objects.filter(mine), attachment_id)
 
 
 def attachment_for_submission(*, submission: Submission, attachment_id: Any) -> Attachment:

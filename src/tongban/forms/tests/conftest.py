@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tongban.catalog.codes import MaterialForm, MaterialSource, Necessity
+from tongban.catalog.schema import MaterialSpec
 from tongban.catalog.selectors import implementation_get_by_code
 from tongban.catalog.services import catalog_import_items
 from tongban.catalog.tests.factories import item_spec
@@ -83,8 +85,41 @@ class City:
         return self.citizen.user
 
 
-@pytest.fixture
-def city(db, settings) -> City:  # type: ignore[no-untyped-def]
+def city_build(settings) -> City:  # type: ignore[no-untyped-def]
+    """The city, its connectors answering from the registry at once (the `city` fixture; other apps' tests call it)."""
     settings.EXCHANGE_CONNECTORS = {"*": "demo-registry"}
     settings.EXCHANGE_CACHE_TTL = {"*": 0}
     return City()
+
+
+@pytest.fixture
+def city(db, settings) -> City:  # type: ignore[no-untyped-def]
+    return city_build(settings)
+
+
+# An item of 医保局 whose guide asks for one material of each way: held (免提交), an online form, one to upload
+# (required), a 容缺 one, an optional one and a paper original.
+MATERIALS = [
+    MaterialSpec(name="居民身份证", source=MaterialSource.LICENCE),
+    MaterialSpec(name="备案登记表", blank_form="备案登记表"),
+    MaterialSpec(name="异地居住证明", necessity=Necessity.REQUIRED, notes="居住证或房屋租赁合同"),
+    MaterialSpec(name="转诊证明", necessity=Necessity.DEFERRABLE),
+    MaterialSpec(name="近期照片", necessity=Necessity.OPTIONAL, form=MaterialForm.ELECTRONIC),
+    MaterialSpec(name="参保凭证原件", form=MaterialForm.PAPER, necessity=Necessity.OPTIONAL),
+]
+
+
+def item_with_materials(city: City, *, materials: list[MaterialSpec], basic_code: str, name: str):  # type: ignore[no-untyped-def]
+    """A published 医保局 item with the city's form and a guide listing `materials`."""
+    code = catalog_import_items(
+        specs=[item_spec(department=city.medical, basic_code=basic_code, name=name, materials=materials)],
+        publish=True,
+    ).published[0]
+    implementation = implementation_get_by_code(code)
+    form_publish(item=implementation.item, schema=SCHEMA)
+    return implementation
+
+
+@pytest.fixture
+def item(city):  # type: ignore[no-untyped-def]
+    return item_with_materials(city, materials=MATERIALS, basic_code="YB20009", name="异地安置备案")

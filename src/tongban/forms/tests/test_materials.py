@@ -9,43 +9,19 @@ import pytest
 from django.core.files.storage import storages
 from django.urls import reverse
 
-from tongban.catalog.codes import MaterialForm, MaterialSource, Necessity
-from tongban.catalog.schema import MaterialSpec
-from tongban.catalog.selectors import implementation_get_by_code
-from tongban.catalog.services import catalog_import_items
-from tongban.catalog.tests.factories import item_spec
 from tongban.core.errors import NotFound
 from tongban.forms import materials, services
 from tongban.forms.models import Attachment, Draft, Submission
 from tongban.forms.tests import uploads
-from tongban.forms.tests.conftest import SCHEMA
 from tongban.forms.uploads import UploadRejected
 from tongban.identity.models import RealNameLevel
-from tongban.identity.tests.factories import person_with_account
+from tongban.identity.roles import Role
+from tongban.identity.tests.factories import person_with_account, staff_with_roles
 
 pytestmark = pytest.mark.django_db(transaction=True)  # connectors read on their own connection
 
 FILING = {"filing_type": "1", "residence_address": "广东省深圳市南山区科技园1号", "start_date": "2026-12-05",
           "phone": "13812345678"}  # fmt: skip
-MATERIALS = [
-    MaterialSpec(name="居民身份证", source=MaterialSource.LICENCE),
-    MaterialSpec(name="备案登记表", blank_form="备案登记表"),
-    MaterialSpec(name="异地居住证明", necessity=Necessity.REQUIRED, notes="居住证或房屋租赁合同"),
-    MaterialSpec(name="转诊证明", necessity=Necessity.DEFERRABLE),
-    MaterialSpec(name="近期照片", necessity=Necessity.OPTIONAL, form=MaterialForm.ELECTRONIC),
-    MaterialSpec(name="参保凭证原件", form=MaterialForm.PAPER, necessity=Necessity.OPTIONAL),
-]
-
-
-@pytest.fixture
-def item(city):  # type: ignore[no-untyped-def]
-    code = catalog_import_items(
-        specs=[item_spec(department=city.medical, basic_code="YB20009", name="异地安置备案", materials=MATERIALS)],
-        publish=True,
-    ).published[0]
-    implementation = implementation_get_by_code(code)
-    services.form_publish(item=implementation.item, schema=SCHEMA)
-    return implementation
 
 
 @pytest.fixture
@@ -212,6 +188,24 @@ def test_another_persons_draft_and_files_are_not_found(city, draft):
         materials.attachment_for_user(user=stranger.user, attachment_id=attachment.pk)
     with pytest.raises(NotFound):
         materials.attachment_for_user(user=stranger.user, attachment_id="not-a-uuid")
+
+
+def test_the_person_a_clerk_applied_for_at_the_window_opens_the_files_of_their_application(city, item):
+    clerk = staff_with_roles([Role.CLERK], department=city.medical)
+    draft = services.draft_start_at_window(
+        clerk_user=clerk.user, operator=f"staff:{clerk.pk}", person=city.citizen, implementation=item
+    )
+    data = uploads.pdf()
+    scanned = materials.attachment_add(
+        user=clerk.user, draft_id=draft.pk, material_id=_state(draft, "异地居住证明").material.pk,
+        stream=io.BytesIO(data), filename="扫描件.pdf", size=len(data),
+    )  # fmt: skip
+    services.draft_save(user=clerk.user, draft_id=draft.pk, answers={"household_number": "H00012"}, page="applicant")
+    services.draft_save(user=clerk.user, draft_id=draft.pk, answers=FILING, page="filing")
+    services.application_submit(user=clerk.user, draft_id=draft.pk, consent=[], declaration=True)
+    assert materials.attachment_for_user(user=city.user, attachment_id=scanned.pk) == scanned
+    with pytest.raises(NotFound):
+        materials.attachment_for_user(user=person_with_account(name="王芳").user, attachment_id=scanned.pk)
 
 
 def test_purging_an_expired_draft_deletes_its_files(city, draft):
