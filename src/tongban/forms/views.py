@@ -385,7 +385,10 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     rows = selectors.submission_rows(submission)
-    context = _account(request, "applications", submission.number, submission=submission, rows=rows)
+    context = _account(
+        request, "applications", submission.number, submission=submission, rows=rows,
+        materials=materials.submission_material_states(submission=submission),
+    )  # fmt: skip
     context["breadcrumbs"][-1:] = [
         {"label": _("我的申请"), "url": reverse("forms:applications")},
         {"label": submission.number, "url": ""},

@@ -69,13 +69,16 @@ def test_submission_lists_the_missing_required_material_with_the_fields_and_not_
     assert missing[_state(draft, "异地居住证明").key].message_zh == "请上传材料：异地居住证明"
 
 
-def test_uploaded_files_go_with_the_submission_and_keep_the_guide_they_were_asked_under(city, draft):
+def test_uploaded_files_go_with_the_submission_and_keep_the_guide_they_were_asked_under(client, city, draft):
     first = _upload(city, draft, "异地居住证明", uploads.pdf(3), "租赁合同.pdf")
     photo = _upload(city, draft, "近期照片", uploads.jpeg(), "photo.jpg")
     submission = services.application_submit(user=city.user, draft_id=draft.pk, consent=[], declaration=True)
     assert set(submission.attachments.all()) == {first, photo}
     assert submission.guide_id == draft.guide_id is not None
     assert (first.kind, first.pages, first.filename) == ("pdf", 3, "租赁合同.pdf")
+    client.force_login(city.user)
+    receipt = client.get(reverse("forms:submission", args=[submission.number])).content.decode()
+    assert "租赁合同.pdf" in receipt and "photo.jpg" in receipt and "免提交" in receipt
     states = {s.material.name: s for s in materials.submission_material_states(submission=submission)}
     assert states["异地居住证明"].files == [first] and states["转诊证明"].deferrable_missing
 

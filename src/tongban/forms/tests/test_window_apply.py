@@ -40,6 +40,8 @@ def test_the_clerk_fills_in_the_persons_form_and_the_case_is_theirs_to_follow(cl
     assert (draft.channel, draft.operator) == (Channel.WINDOW, f"staff:{clerk.pk}")
     overview = client.get(started["Location"]).content.decode()
     assert "示范市公安局" in overview  # the same prefill, with its provenance
+    assert f"窗口代为填写：申请人 {city.citizen.name}" in overview
+    assert f'href="{reverse("cases:window")}">稍后继续' in overview
     assert AuditEntry.objects.filter(actor=f"staff:{clerk.pk}").exclude(action="case.window_search").exists()
     services.draft_save(user=clerk.user, draft_id=draft.pk, answers={"household_number": "H00012"}, page="applicant")
     services.draft_save(user=clerk.user, draft_id=draft.pk, answers=FILING, page="filing")
