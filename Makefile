@@ -105,7 +105,8 @@ demo: install system-deps-pdf
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/tongban demo
 	DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/tongban runserver 127.0.0.1:8000
 
-# BENCH_REGISTER_KEEP=1 keeps the 1,000,000-person register database (about 15 GB) for the next run.
+# BENCH_REGISTER_KEEP=1 keeps the benches' databases for the next run: the 1,000,000-person register (about 15 GB)
+# and bench_cases' 1,000,000 cases (about 4 GB).
 bench: install pg system-deps-bench
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench $(BENCH)
 

@@ -52,6 +52,7 @@ class Result:
     p90_ms: float
     p99_ms: float
     cpu_ms: float = 0.0  # CPU of the gunicorn processes and their PostgreSQL backends per request
+    db_cpu_ms: float = 0.0  # of which the PostgreSQL backends'
 
     @property
     def rps(self) -> float:
@@ -256,9 +257,13 @@ def alternate(
             settle(server_pid, database)
             before = cpu_snapshot(server_pid, database)
             result = run(kind, seconds)
-            cpu = cpu_since(before, server_pid, database)
+            after = cpu_snapshot(server_pid, database)
+            app = set(server_processes(server_pid, "")) if after else set()
+            cpu = sum(after[pid] - before.get(pid, 0.0) for pid in after)
+            db = sum(after[pid] - before.get(pid, 0.0) for pid in after if pid not in app)
             if counted:
-                results[kind].append(dataclasses.replace(result, cpu_ms=1000 * cpu / max(1, result.requests)))
+                n = max(1, result.requests)
+                results[kind].append(dataclasses.replace(result, cpu_ms=1000 * cpu / n, db_cpu_ms=1000 * db / n))
             progress.advance(task, seconds)
     return results
 

@@ -664,12 +664,13 @@ def _submissions_made(since: Any) -> tuple[int, int]:
 def _table(title: str, names: dict[str, str], results: dict[str, list[Result]]) -> Table:
     table = Table(title=title)
     for col in ("endpoint", "round", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx", "socket errors",
-                "CPU ms/req"):  # fmt: skip
+                "CPU ms/req", "of which PostgreSQL"):  # fmt: skip
         table.add_column(col, justify="left" if col == "endpoint" else "right")
     for kind, label in names.items():
         for n, r in enumerate(results[kind], start=1):
             table.add_row(label, str(n), f"{r.requests:,}", f"{r.rps:.0f}", f"{r.p50_ms:.1f}", f"{r.p90_ms:.1f}",
-                          f"{r.p99_ms:.1f}", str(r.non_2xx), str(r.socket_errors), f"{r.cpu_ms:.2f}")  # fmt: skip
+                          f"{r.p99_ms:.1f}", str(r.non_2xx), str(r.socket_errors), f"{r.cpu_ms:.2f}",
+                          f"{r.db_cpu_ms:.2f}")  # fmt: skip
     return table
 
 
