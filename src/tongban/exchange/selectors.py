@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from tongban.core.calendar import working_days_between
 from tongban.core.errors import NotFound, PermissionDenied
-from tongban.exchange.models import CorrectionRequest, Grant, HubOperator, SharingRequest, UsageCounter
+from tongban.exchange.models import CorrectionRequest, Grant, HubOperator, Predicate, SharingRequest, UsageCounter
 from tongban.identity.models import Department, Enterprise, Person, Staff, User
 from tongban.identity.roles import Role
 from tongban.registry import selectors as registry
@@ -317,6 +317,23 @@ def requestable_elements() -> QuerySet[DataElement]:
         .select_related("owner")
         .order_by("owner__name", "position", "code")
     )
+
+
+@dataclass(frozen=True)
+class PredicateRow:
+    """A declared predicate as a rule editor shows it: what it reads and about whom."""
+
+    predicate: Predicate
+    element: DataElement | None  # None when the element it reads is no longer declared
+
+
+def predicate_list() -> list[PredicateRow]:
+    """The active predicates (verify-not-reveal questions) with their elements, by code."""
+    predicates = list(Predicate.objects.filter(active=True).order_by("code"))
+    elements = DataElement.objects.select_related("owner").in_bulk(
+        {p.element_code for p in predicates}, field_name="code"
+    )
+    return [PredicateRow(p, elements.get(p.element_code)) for p in predicates]
 
 
 def usage_for_consumer(*, consumer: Department) -> QuerySet[UsageCounter]:

@@ -38,31 +38,34 @@ def variables(tree: Any) -> set[str]:
     return found
 
 
-def check(tree: Any, *, known: Iterable[str], where: str) -> None:
-    """Refuse an expression with an unknown operator or variable (InvalidInput naming `where`)."""
-    _check_ops(tree, where)
+def check(tree: Any, *, known: Iterable[str], where: str, where_en: str = "") -> None:
+    """Refuse an expression with an unknown operator or variable (InvalidInput naming `where`, and
+    `where_en` in the English message when given)."""
+    place = (where, where_en or where)
+    _check_ops(tree, place)
     unknown = sorted(variables(tree) - set(known))
     if unknown:
         raise InvalidInput(
             f"{where}：条件引用了不存在的字段 {'、'.join(unknown)}",
-            f"{where}: the condition refers to unknown fields {', '.join(unknown)}",
+            f"{place[1]}: the condition refers to unknown fields {', '.join(unknown)}",
         )
 
 
-def _check_ops(tree: Any, where: str) -> None:
+def _check_ops(tree: Any, place: tuple[str, str]) -> None:
+    where, where_en = place
     if isinstance(tree, dict):
         if len(tree) != 1:
-            raise InvalidInput(f"{where}：条件格式不正确", f"{where}: the condition is malformed")
+            raise InvalidInput(f"{where}：条件格式不正确", f"{where_en}: the condition is malformed")
         ((op, args),) = tree.items()
         if op not in OPERATORS:
-            raise InvalidInput(f"{where}：不支持的运算“{op}”", f"{where}: unsupported operator “{op}”")
+            raise InvalidInput(f"{where}：不支持的运算“{op}”", f"{where_en}: unsupported operator “{op}”")
         if op != "var":
-            _check_ops(args, where)
+            _check_ops(args, place)
     elif isinstance(tree, list):
         for arg in tree:
-            _check_ops(arg, where)
+            _check_ops(arg, place)
     elif not (tree is None or isinstance(tree, str | int | float | bool)):
-        raise InvalidInput(f"{where}：条件格式不正确", f"{where}: the condition is malformed")
+        raise InvalidInput(f"{where}：条件格式不正确", f"{where_en}: the condition is malformed")
 
 
 def evaluate(tree: Any, data: Mapping[str, Any]) -> bool:
