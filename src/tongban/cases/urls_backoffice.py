@@ -1,8 +1,10 @@
-"""URLs of the back-office pages of cases: worklist, review and decision, supervision (督办)."""
+"""URLs of the back-office pages of cases: worklist, review and decision, supervision (督办), and the operator's
+秒批 and 告知承诺 rules of an item."""
 
 from django.urls import path
 
 from tongban.cases import views_backoffice as views
+from tongban.cases import views_rules
 
 urlpatterns = [
     path("backoffice/cases/", views.worklist, name="worklist"),
@@ -16,4 +18,5 @@ urlpatterns = [
         name="supervision_answer",
     ),
     path("backoffice/supervision/", views.supervision, name="supervision"),
+    path("backoffice/items/<str:code>/rules/", views_rules.rules_page, name="rules"),
 ]
