@@ -7,8 +7,9 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from tongban.cases.decisions import auto_decide
-from tongban.cases.selectors import case_for_submission
+from tongban.cases.codes import State
+from tongban.cases.decisions import auto_decide, pledge_rule
+from tongban.cases.selectors import auto_check, case_for_submission, pledge
 from tongban.cases.services import case_open
 from tongban.forms.models import Submission
 from tongban.forms.signals import described, submitted
@@ -22,4 +23,9 @@ def _open_case(sender: Any, submission: Submission, **kwargs: Any) -> None:
 @receiver(described, dispatch_uid="cases.describe_submission")
 def _describe(sender: Any, submission: Submission, **kwargs: Any) -> dict[str, Any]:
     case = case_for_submission(submission=submission)
-    return {"case_number": case.number, "case_state": case.state} if case is not None else {}
+    if case is None:
+        return {}
+    checked = auto_check(case=case)
+    open_pledge = case.state == State.SUBMITTED and pledge(case=case) is None and pledge_rule(case=case) is not None
+    return {"case_number": case.number, "case_state": case.state, "auto_approved": bool(checked and checked.passed),
+            "pledge_open": open_pledge}  # fmt: skip

@@ -1,5 +1,6 @@
 """The applicant's case pages: 我的办件, one case with its clock, timeline and correction notice (answer it,
-or withdraw the application), and the public progress lookup by case number and lookup code.
+or withdraw the application; sign the item's 告知承诺 to be decided at once), and the public progress lookup
+by case number and lookup code.
 
 Every case is found by number among the login's own cases (another person's number is a 404). A refused
 action (a second click, a state that moved on) shows the service's message with what was typed kept.
@@ -19,14 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from tongban.cases import documents, selectors, services
+from tongban.cases import decisions, documents, selectors, services
 from tongban.cases.clock import Clock
 from tongban.cases.codes import Action, ClockColour, State, allowed_actions
 from tongban.cases.materials import case_materials
-from tongban.cases.models import Case, Transition
+from tongban.cases.models import AutoCheck, Case, Pledge, Transition
 from tongban.cases.services import Actor
 from tongban.core.calendar import WorkingCalendar
-from tongban.core.errors import CalendarUnknown, DomainError, NotFound, RateLimited
+from tongban.core.errors import CalendarUnknown, DomainError, InvalidInput, NotFound, RateLimited
 from tongban.core.ratelimit import client_ip, rate_limit_hit
 from tongban.forms.uploads import CappedUploadHandler, UploadRejected, too_large_error
 from tongban.identity import selectors as identity
@@ -71,7 +72,8 @@ def _state(case: Case) -> dict[str, str]:
 
 
 def _case(request: HttpRequest, number: str) -> Case:
-    found = selectors.case_list_for_applicant(user=_user(request)).filter(number=number).first()
+    cases = selectors.case_list_for_applicant(user=_user(request)).filter(number=number)
+    found = cases.select_related("pledge", "auto_check").first()  # read with the case: its pledge, its 秒批
     if found is None:
         raise Http404
     return found
@@ -119,6 +121,7 @@ def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
         can_correct=Action.CORRECT in actions,
         materials=_material_rows(case, mine),
         can_withdraw=Action.WITHDRAW in actions,
+        **_decided_without_a_person(case, mine),
         typed={},
         failed="",
     )
@@ -187,7 +190,17 @@ def _case_material(request: HttpRequest, number: str) -> HttpResponse:
 
 
 TEMPLATE = "cases/applicant/detail.html"
-ACTIONS = (Action.CORRECT, Action.WITHDRAW)
+PLEDGE = "pledge"
+ACTIONS = (Action.CORRECT, Action.WITHDRAW, PLEDGE)
+
+
+def _decided_without_a_person(case: Case, mine: bool) -> dict[str, Any]:
+    """告知承诺 the applicant may sign now (or has signed), and the 秒批 checks that did not hold."""
+    signed: Pledge | None = getattr(case, "pledge", None)  # read with the case (_case)
+    rule = decisions.pledge_rule(case=case) if mine and signed is None and case.state == State.SUBMITTED else None
+    checked: AutoCheck | None = getattr(case, "auto_check", None)
+    failed = [r["label"] for r in checked.results if not r["passed"]] if checked and not checked.passed else []
+    return {"pledge_offer": rule, "pledge": signed, "auto_failed": failed}
 
 
 def _act(request: HttpRequest, case: Case, action: str) -> HttpResponse:
@@ -200,6 +213,14 @@ def _act(request: HttpRequest, case: Case, action: str) -> HttpResponse:
         if action == Action.CORRECT:
             services.case_correct(case_id=case.pk, actor=actor, note=request.POST.get("note", ""))
             messages.success(request, _("补正已提交，部门将重新受理审查，结果将通过站内信和短信告知。"))
+        elif action == PLEDGE:
+            if not request.POST.get("agree"):
+                raise InvalidInput(
+                    "请勾选“本人已阅读并作出上述承诺”后再签署", "Tick “I have read and make this pledge” to sign",
+                    field="agree",
+                )  # fmt: skip
+            decisions.pledge_sign(case_id=case.pk, actor=actor, text=request.POST.get("pledge_text", ""))
+            messages.success(request, _("承诺书已签署，申请已当场准予。部门将在规定期限内核查承诺内容。"))
         else:
             services.case_withdraw(case_id=case.pk, actor=actor, reason=request.POST.get("reason", ""))
             messages.success(request, _("申请已撤回。"))

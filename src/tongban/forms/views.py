@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from tongban.catalog import selectors as catalog
 from tongban.core.errors import DomainError, NotFound
-from tongban.forms import materials, selectors, services
-from tongban.forms.models import Draft
+from tongban.forms import materials, selectors, services, signals
+from tongban.forms.models import Draft, Submission
 from tongban.forms.state import COLLECTED
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
@@ -385,9 +385,12 @@ def submission_detail(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     rows = selectors.submission_rows(submission)
+    about: dict[str, Any] = {}  # what the apps above made of it: the case's state, a pledge to sign
+    for _receiver, answer in signals.described.send(sender=Submission, submission=submission):
+        about.update(answer or {})
     context = _account(
         request, "applications", submission.number, submission=submission, rows=rows,
-        materials=materials.submission_material_states(submission=submission),
+        materials=materials.submission_material_states(submission=submission), about=about,
     )  # fmt: skip
     context["breadcrumbs"][-1:] = [
         {"label": _("我的申请"), "url": reverse("forms:applications")},
