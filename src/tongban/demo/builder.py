@@ -26,6 +26,7 @@ from tongban.demo.exchange_data import exchange_load
 from tongban.demo.forms_data import forms_load
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
 from tongban.demo.registry_data import registry_load
+from tongban.demo.rules_data import rules_load
 from tongban.identity.roles import RealNameLevel, Role
 from tongban.identity.selectors import person_for_user
 from tongban.identity.services import (
@@ -68,7 +69,8 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "citizen",
         "林晓峰",
         "群众（实名 L2，妻子陈思雨预产期 2027 年 1 月）：搜索“出生”读办事指南；异地就医备案→在线办理"
-        "（部门已有的信息自动填写）；我的→我的申请、我的一人一档",
+        "（部门已有的信息自动填写），提交后签署告知承诺书当场办结；居住证申领→在线办理，申领事由选“居住”即秒批"
+        "（选“就业”转人工审查）；我的→我的申请、我的一人一档",
     ),
     DemoAccount(
         "person",
@@ -101,7 +103,8 @@ STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
         Role.OPERATOR,
         "operator",
         "黄海涛",
-        f"平台运营：事项目录、办事指南、同义词、工作日历和回填率 {SITE}/manage/catalog/",
+        f"平台运营：事项目录、办事指南、同义词、工作日历和回填率 {SITE}/manage/catalog/；"
+        "事项页→秒批与告知承诺规则（居住证申领、异地就医备案已设置）",
     ),
     DemoAccount(Role.AUDITOR, "auditor", "何静", "审计员：工作台→审计日志，只读，可核验哈希链是否完整"),
 )
@@ -180,6 +183,7 @@ def demo_build(
             "applications", "历史申请（回填率）", lambda tick: applications_load(seed=seed, tick=tick)
         )
         result.counts.update(stages.run("cases", "办件与好差评", lambda tick: cases_load(seed=seed, tick=tick)))
+        result.counts["decision_rules"] = stages.run("rules", "秒批与告知承诺规则", lambda tick: rules_load(tick=tick))
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result

@@ -22,9 +22,10 @@ def test_the_demo_steward_sees_requests_and_a_grant(built, client):
     assert [i.request.consumer.name for i in items] == ["示范市民政局", "示范市医疗保障局"]
     assert items[0].card == "yellow" and items[1].card == ""
     grants = {tuple(g.grant.element_codes): g for g in selectors.grant_list(staff=steward)}
-    # 人社局's grant for 婚姻状况, and the grants behind the demo forms' prefill (demo.content.forms.FORM_GRANTS).
+    # 人社局's grant for 婚姻状况, the grants behind the demo forms' prefill (demo.content.forms.FORM_GRANTS) and
+    # 公安局's for its 秒批 check of 居住证申领 (demo.rules_data.GRANT).
     assert set(grants) == {("P.MARITAL_STATUS",), ("P.HUKOU_ADDRESS",), ("P.ETHNICITY", "P.HUKOU_ADDRESS"),
-                           ("P.PROPERTY_COUNT",)}  # fmt: skip
+                           ("P.PROPERTY_COUNT",), ("P.PROPERTY_IN_CITY",)}  # fmt: skip
     assert all(g.status == "active" for g in grants.values())
     client.force_login(steward.user)
     html = client.get("/backoffice/exchange/").content.decode()
