@@ -251,3 +251,11 @@ def auto_check(*, case: Case) -> AutoCheck | None:
 
 def pledge(*, case: Case) -> Pledge | None:
     return Pledge.objects.filter(case=case).first()
+
+
+def pledges_to_check(*, staff: Staff, limit: int = 50) -> list[Pledge]:
+    """告知承诺 of the staff member's department still to be checked afterwards, the nearest due first."""
+    if staff.department_id is None:
+        return []
+    pending = Pledge.objects.filter(case__department_id=staff.department_id, outcome=Pledge.Outcome.PENDING)
+    return list(pending.select_related("case__implementation__item", "case__agent").order_by("check_due_on")[:limit])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("backoffice/cases/<str:number>/act/<slug:action>", views.act, name="act"),
     path("backoffice/cases/<str:number>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("backoffice/cases/<str:number>/supervise", views.supervise, name="supervise"),
+    path("backoffice/cases/<str:number>/pledge-check", views.pledge_check, name="pledge_check"),
     path(
         "backoffice/cases/<str:number>/supervision/<uuid:note_id>/answer",
         views.supervision_reply,

@@ -1,5 +1,6 @@
-"""Back-office case pages: the department's worklist (nearest due date first), the review page where a
-reviewer examines, suspends, decides and delivers, and the supervisor's 督办 dashboard."""
+"""Back-office case pages: the department's worklist (nearest due date first, and the 告知承诺 still to be checked
+afterwards), the review page where a reviewer examines, suspends, decides, delivers and records a pledge's
+post-check, and the supervisor's 督办 dashboard."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.cases import documents, selectors, services
+from tongban.cases import decisions, documents, selectors, services
 from tongban.cases.codes import Action, ClockColour, Delivery, State, SuspensionKind, allowed_actions
 from tongban.cases.materials import case_materials
-from tongban.cases.models import Case
+from tongban.cases.models import Case, Pledge
 from tongban.cases.services import Actor
-from tongban.core.errors import DomainError, NotFound
+from tongban.core.errors import DomainError, InvalidInput, NotFound
 from tongban.forms import selectors as forms
 from tongban.identity.decorators import staff_required
 from tongban.identity.models import Staff
@@ -64,6 +65,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "state": state,
         "states": [(s.value, s.label) for s in State if s in selectors.OPEN_STATES],
+        "pledges": selectors.pledges_to_check(staff=staff) if staff.has_role(Role.REVIEWER) else [],
+        "today": today,
         "red": sum(1 for r in rows if r["clock"].colour == ClockColour.RED),
         "yellow": sum(1 for r in rows if r["clock"].colour == ClockColour.YELLOW),
         "breadcrumbs": _crumbs((_("办件审批"), "")),
@@ -76,6 +79,8 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     actions = [a for a in allowed_actions(case.state) if a in services.STAFF_ROLES]
     mine = staff.department_id == case.department_id
     can = {a for a in actions if mine and set(staff.roles) & services.STAFF_ROLES[a]}
+    pledge = selectors.pledge(case=case)
+    pending = pledge is not None and pledge.outcome == Pledge.Outcome.PENDING
     return {
         "case": case,
         "clock": selectors.case_clock(case=case),
@@ -85,7 +90,8 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "notice": selectors.correction_notice(case=case),
         "notes": selectors.supervision_notes(case=case),
         "auto_check": selectors.auto_check(case=case),
-        "pledge": selectors.pledge(case=case),
+        "pledge": pledge,
+        "can_check_pledge": pending and mine and staff.has_role(Role.REVIEWER),
         "can": can,
         "decision_pdf": mine and case.state in documents.DOCUMENT_STATES,
         "supervisor": staff.has_role(Role.SUPERVISOR),
@@ -201,3 +207,28 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": _crumbs((_("效能督办"), "")),
     }
     return render(request, "cases/backoffice/supervision.html", context)
+
+
+@staff_required
+@require_POST
+def pledge_check(request: HttpRequest, number: str) -> HttpResponse:
+    """The post-check of a signed 告知承诺: kept, or breached (the decision is revoked), with what was found."""
+    case = _case(request, number)
+    pledge = selectors.pledge(case=case)
+    if pledge is None:
+        raise Http404
+    outcome = request.POST.get("outcome", "")
+    try:
+        if outcome not in (Pledge.Outcome.KEPT, Pledge.Outcome.BREACHED):
+            raise InvalidInput("请选择核查结果", "Choose what the check found", field="outcome")
+        decisions.pledge_check(
+            pledge_id=pledge.pk, actor=Actor.of_staff(_staff(request)), kept=outcome == Pledge.Outcome.KEPT,
+            finding=request.POST.get("finding", ""),
+        )  # fmt: skip
+    except DomainError as error:
+        case.refresh_from_db()
+        context = _detail_context(request, case, error=error, failed="pledge_check", typed=request.POST)
+        return render(request, "cases/backoffice/review.html", context, status=error.status)
+    kept = outcome == Pledge.Outcome.KEPT
+    messages.success(request, _("已记录核查结果：承诺属实") if kept else _("已记录核查结果：承诺不实，准予决定已撤销"))
+    return redirect("cases:review", number=case.number)

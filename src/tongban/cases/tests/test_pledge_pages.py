@@ -1,14 +1,17 @@
 """Decisions without a person as the applicant sees them: the receipt says a 秒批 case is approved or points to
 the pledge; the case page offers the item's 告知承诺 to sign (ticked, the whole current text) and then shows
-it signed with its post-check date; a 秒批 check that failed is named, and the case is with a person."""
+it signed with its post-check date; a 秒批 check that failed is named, and the case is with a person. And the
+department's reviewer: pledges to check on the worklist, the post-check recorded on the review page."""
 
 import pytest
 
 from tongban.cases import decisions
 from tongban.cases.codes import State
 from tongban.cases.models import Case, DecisionRule, Pledge
+from tongban.cases.services import Actor
 from tongban.cases.tests.factories import case_for, published_implementation
-from tongban.identity.tests.factories import DepartmentFactory, person_with_account
+from tongban.identity.roles import Role
+from tongban.identity.tests.factories import DepartmentFactory, person_with_account, staff_with_roles
 
 pytestmark = pytest.mark.django_db
 PLEDGE = "本人承诺：所填居住信息真实，如有不实，愿承担法律责任并接受撤销决定。"
@@ -95,3 +98,47 @@ def test_the_receipt_says_a_case_was_approved_by_auto_approval_and_a_failed_chec
     assert "将对申请进行受理审查" in client.get(f"/account/applications/{failed.number}/").content.decode()
     html = _page(client, failed)
     assert "以下条件未能自动核验通过，申请已转工作人员人工审查" in html and "<li>填写了联系电话</li>" in html
+
+
+def _signed(implementation, applicant):
+    case = case_for(implementation=implementation, applicant=applicant)
+    decisions.pledge_sign(case_id=case.pk, actor=Actor.of_person(applicant, applicant.user), text=PLEDGE)
+    return case
+
+
+def test_the_reviewer_sees_the_pledges_to_check_and_records_a_breach_which_revokes(client, implementation):
+    case = _signed(implementation, person_with_account(name="王秀英"))
+    reviewer = staff_with_roles([Role.REVIEWER], department=implementation.department, mobile="13700000731")
+    client.force_login(reviewer.user)
+    worklist = client.get("/backoffice/cases/").content.decode()
+    assert "待事后核查的告知承诺" in worklist and f"/backoffice/cases/{case.number}/" in worklist
+    assert "记录核查结果</button>" in client.get(f"/backoffice/cases/{case.number}/").content.decode()
+
+    url = f"/backoffice/cases/{case.number}/pledge-check"
+    unchosen = client.post(url, {"finding": "现场核查：申请人未在深圳居住"})
+    html = unchosen.content.decode()
+    assert (
+        unchosen.status_code == 422 and "请选择核查结果" in html and "现场核查：申请人未在深圳居住</textarea>" in html
+    )
+    no_finding = client.post(url, {"outcome": "breached", "finding": " "})
+    assert no_finding.status_code == 422 and "请写明核查情况" in no_finding.content.decode()
+
+    done = client.post(url, {"outcome": "breached", "finding": "现场核查：申请人未在深圳居住"}, follow=True)
+    assert "已记录核查结果：承诺不实，准予决定已撤销" in done.content.decode()
+    assert Case.objects.get(pk=case.pk).state == State.REVOKED
+    assert Pledge.objects.get(case=case).outcome == Pledge.Outcome.BREACHED
+    assert "待事后核查的告知承诺" not in client.get("/backoffice/cases/").content.decode()
+    assert client.post(url, {"outcome": "kept", "finding": "x"}).status_code == 409  # checked once
+
+
+def test_a_kept_pledge_leaves_the_approval_and_other_departments_cannot_check(client, implementation):
+    case = _signed(implementation, person_with_account(name="王秀英"))
+    outsider = staff_with_roles([Role.REVIEWER], department=DepartmentFactory(), mobile="13700000732")
+    client.force_login(outsider.user)
+    url = f"/backoffice/cases/{case.number}/pledge-check"
+    assert client.post(url, {"outcome": "kept", "finding": "核查属实"}).status_code in (403, 404)
+    reviewer = staff_with_roles([Role.REVIEWER], department=implementation.department, mobile="13700000733")
+    client.force_login(reviewer.user)
+    assert client.post(url, {"outcome": "kept", "finding": "电话核实属实"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).state == State.APPROVED
+    assert "核查情况：电话核实属实" in client.get(f"/backoffice/cases/{case.number}/").content.decode()
