@@ -110,7 +110,7 @@ def test_a_clerk_applies_for_the_person_accepts_under_rongque_and_the_person_sup
     materials.get_by_label("上传文件").set_input_files(
         {"name": "转诊证明.jpg", "mimeType": "image/jpeg", "buffer": uploads.jpeg()}
     )
-    materials.get_by_role("button", name=re.compile(r"^上传\s*：转诊证明")).click()
+    materials.get_by_role("button", name=re.compile(r"^上传\s*转诊证明")).click()
     page.get_by_text("已上传“转诊证明.jpg”（转诊证明）。").wait_for()
     assert materials.get_by_text("容缺材料已补交").is_visible()
     opened = page.request.get(materials.get_by_role("link", name="转诊证明.jpg").get_attribute("href"))
