@@ -43,3 +43,20 @@ def case_for(
         implementation=implementation, version=version, user=applicant.user, agent=applicant, **submission
     )
     return case_open(submission=sub)
+
+
+def calendar_beyond_the_package(*, days: int = 120) -> None:
+    """The first `days` days after chinese-calendar's last year as overrides, weekdays worked, as if an operator
+    had imported that year's schedule: for tests whose working days run past the package late in a year."""
+    import datetime as dt
+
+    import chinese_calendar
+
+    from tongban.core.models import CalendarDay
+
+    first = dt.date(max(chinese_calendar.holidays).year + 1, 1, 1)
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=first + dt.timedelta(days=n), is_workday=(first + dt.timedelta(days=n)).weekday() < 5,
+                     name="测试：假定的工作日") for n in range(days)],
+        ignore_conflicts=True,
+    )  # fmt: skip

@@ -8,6 +8,7 @@ import pytest
 
 from tongban.cases.codes import State
 from tongban.cases.models import Case, DecisionRule
+from tongban.cases.tests.factories import calendar_beyond_the_package
 from tongban.catalog.selectors import implementation_get_by_code
 from tongban.demo.builder import demo_build
 from tongban.demo.rules_data import AUTO_CHECKS, PLEDGE_TEXT
@@ -66,6 +67,7 @@ def test_applying_for_work_goes_to_the_reviewer_with_the_failing_check_shown(bui
 
 
 def test_the_citizen_signs_the_pledge_for_out_of_area_care_and_is_decided_at_once(built, client):
+    calendar_beyond_the_package()  # the post-check is 20 working days away: into next year from December
     citizen = User.objects.get(username="citizen")
     answers = {"filing_type": "1", "destination": "广东省深圳市", "residence_address": "深圳市南山区科技园路1号",
                "start_date": "2026-12-01", "phone": "13900000001"}  # fmt: skip
