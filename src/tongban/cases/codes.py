@@ -68,6 +68,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     **{(state, A.WITHDRAW): S.WITHDRAWN for state in BEFORE_DECISION},
 }
 
+# Cases a department still has work on: intake, review, and decisions not yet delivered (the worklist).
+OPEN_STATES = (S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED, S.APPROVED, S.DENIED)
 TERMINAL = frozenset({S.REJECTED_AT_INTAKE, S.ARCHIVED, S.WITHDRAWN, S.REVOKED})
 # The clock runs from acceptance to the decision, and stands still while suspended.
 CLOCK_RUNNING = frozenset({S.ACCEPTED, S.IN_REVIEW})

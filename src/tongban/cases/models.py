@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from tongban.cases.codes import ActedThrough, Action, Delivery, State, SuspensionKind
+from tongban.cases.codes import OPEN_STATES, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.catalog.codes import CaseType, LimitUnit
 from tongban.catalog.models import Implementation
 from tongban.core.models import BaseModel
@@ -47,6 +47,12 @@ class Case(BaseModel):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["department", "state", "due_on"], name="cases_worklist_idx"),
+            # The worklist's order over a department's open cases: its first page is the index's first entries.
+            models.Index(
+                fields=["department", "due_on", "submitted_at"],
+                condition=models.Q(state__in=list(OPEN_STATES)),
+                name="cases_worklist_open_idx",
+            ),
             models.Index(fields=["user", "submitted_at"], name="cases_user_idx"),
             models.Index(fields=["state", "due_on"], name="cases_due_idx"),
         ]

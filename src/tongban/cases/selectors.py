@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tongban.cases.clock import Clock, clock_calendar, clock_read
-from tongban.cases.codes import CLOCK_RUNNING, NATIONAL_STATUS, Action, ClockColour, State, done_result
+from tongban.cases.codes import CLOCK_RUNNING, NATIONAL_STATUS, OPEN_STATES, Action, ClockColour, State, done_result
 from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, SupervisionNote, Transition
 from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown, NotFound
@@ -78,11 +78,6 @@ def case_get_for_staff(*, staff: Staff, case_id: Any) -> Case:
     if case is None:
         raise NotFound("未找到该办件", "No such case")
     return case
-
-
-# Cases a department still has work on: intake, review, and decisions not yet delivered.
-OPEN_STATES = (State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.IN_REVIEW, State.SUSPENDED,
-               State.APPROVED, State.DENIED)  # fmt: skip
 
 
 def case_get_by_number_for_staff(*, staff: Staff, number: str) -> Case:
