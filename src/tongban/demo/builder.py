@@ -20,6 +20,7 @@ from tongban.catalog.selectors import department_get
 from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
 from tongban.demo.applications_data import applications_load
+from tongban.demo.calendar_data import calendar_load
 from tongban.demo.cases_data import cases_load
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.exchange_data import exchange_load
@@ -181,6 +182,9 @@ def demo_build(
         result.counts["forms"] = stages.run("forms", "网上申请表单", lambda tick: forms_load(tick=tick))
         result.counts["applications"] = stages.run(
             "applications", "历史申请（回填率）", lambda tick: applications_load(seed=seed, tick=tick)
+        )
+        result.counts["calendar_days"] = stages.run(
+            "calendar", "下一年暂定工作日历", lambda tick: calendar_load(tick=tick)
         )
         result.counts.update(stages.run("cases", "办件与好差评", lambda tick: cases_load(seed=seed, tick=tick)))
         result.counts["decision_rules"] = stages.run("rules", "秒批与告知承诺规则", lambda tick: rules_load(tick=tick))

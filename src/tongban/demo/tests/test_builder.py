@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -10,8 +11,11 @@ from django.core.management import CommandError, call_command
 from tongban.cases.selectors import intake_departments
 from tongban.cases.window_queries import window_cases
 from tongban.catalog.selectors import item_search
+from tongban.core.calendar import add_working_days
+from tongban.core.models import CalendarDay
 from tongban.demo import builder
 from tongban.demo.builder import ALL_ACCOUNTS, DEMO_PASSWORD, city_exists, demo_build
+from tongban.demo.calendar_data import provisional_year
 from tongban.demo.content import DEPARTMENTS, ITEMS
 from tongban.forms.selectors import implementations_with_form
 from tongban.identity.models import Department, Enterprise, Person, Region, Staff, User
@@ -129,3 +133,12 @@ def test_the_command_refuses_outside_demo_mode(db, settings):
     with pytest.raises(CommandError, match="演示模式"):
         call_command("demo", stdout=StringIO())
     assert not city_exists()
+
+
+def test_the_city_has_a_provisional_calendar_for_the_year_after_the_package(built):
+    year = provisional_year()
+    days = CalendarDay.objects.filter(date__year=year)
+    assert days.count() in (365, 366) and all("示范暂定" in d.name for d in days)
+    assert not days.get(date=dt.date(year, 10, 1)).is_workday
+    assert days.get(date=dt.date(year, 1, 4)).is_workday is (dt.date(year, 1, 4).weekday() < 5)
+    assert add_working_days(dt.date(year - 1, 12, 20), 20).year == year
