@@ -29,7 +29,7 @@ from tongban.cases.services import Actor
 from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown, DomainError, InvalidInput, NotFound, RateLimited
 from tongban.core.ratelimit import client_ip, rate_limit_hit
-from tongban.forms.uploads import CappedUploadHandler, UploadRejected, too_large_error
+from tongban.forms.uploads import CappedUploadHandler, posted_file
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
 from tongban.identity.models import User
@@ -168,14 +168,9 @@ def _case_material(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     user = _user(request)
     actor = Actor.of_person(identity.person_for_user(user=user) or case.agent, user)
-    upload = request.FILES.get("file")
     material_id = request.POST.get("material", "")
     try:
-        if upload is None:
-            too_large = getattr(request, "upload_too_large", None)
-            if too_large:
-                raise too_large_error(too_large)
-            raise UploadRejected("请选择要上传的文件", "Choose a file to upload", reason="no_file")
+        upload = posted_file(request)
         attachment = services.case_material_supply(
             case_id=case.pk, actor=actor, material_id=material_id, stream=upload, filename=upload.name or "",
             size=upload.size or 0,

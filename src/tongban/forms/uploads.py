@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import magic
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 from PIL import Image, UnidentifiedImageError
@@ -218,3 +219,14 @@ def too_large_error(filename: str) -> UploadRejected:
         clean_filename(filename), f"超过 {limit}，请压缩或分成几个文件上传",
         f"larger than {limit}; compress it or split it into several files", reason="too_large",
     )  # fmt: skip
+
+
+def posted_file(request: HttpRequest, field: str = "file") -> UploadedFile:
+    """The file a form posted, or why there is none: cut off by CappedUploadHandler for its size, or not chosen."""
+    upload = request.FILES.get(field)
+    if upload is not None:
+        return upload
+    too_large = getattr(request, "upload_too_large", None)
+    if too_large:
+        raise too_large_error(too_large)
+    raise UploadRejected("请选择要上传的文件", "Choose a file to upload", reason="no_file")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from tongban.core.errors import DomainError, NotFound
 from tongban.forms import materials
 from tongban.forms.models import Attachment, Draft
-from tongban.forms.uploads import KINDS, CappedUploadHandler, UploadRejected, readable_size, too_large_error
+from tongban.forms.uploads import KINDS, CappedUploadHandler, posted_file, readable_size
 from tongban.forms.views import _draft, _draft_crumbs, _submitted, _user
 from tongban.identity.decorators import login_required_resume
 
@@ -59,13 +59,8 @@ def _draft_materials(request: HttpRequest, draft_id: UUID) -> HttpResponse:
         return _page(request, draft)
     material_id = request.POST.get("material", "")
     key = f"material-{material_id}"
-    upload = request.FILES.get("file")
     try:
-        if upload is None:
-            too_large = getattr(request, "upload_too_large", None)
-            if too_large:
-                raise too_large_error(too_large)
-            raise UploadRejected("请选择要上传的文件", "Choose a file to upload", reason="no_file")
+        upload = posted_file(request)
         attachment = materials.attachment_add(
             user=_user(request), draft_id=draft.pk, material_id=material_id, stream=upload,
             filename=upload.name or "", size=upload.size or 0,
