@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
-from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record
+from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record, outstanding_deferrals
 from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, SupervisionNote, Suspension, Transition
 from tongban.cases.selectors import intake_departments
 from tongban.catalog import selectors as catalog
@@ -512,7 +512,7 @@ def case_material_supply(
     case = _locked(case_id)
     if actor.user is None or actor.user.pk != case.user_id:
         raise PermissionDenied("只有申请人可以补交材料", "Only the applicant can add materials")
-    outstanding = {str(d.material_id) for d in case.deferred_materials.filter(supplied_at__isnull=True)}
+    outstanding = {str(d.material_id) for d in outstanding_deferrals(case=case)}
     if case.state != State.CORRECTION_REQUESTED and (
         case.state not in SUPPLY_STATES or str(material_id) not in outstanding
     ):
