@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "tongban.catalog",
     "tongban.registry",
     "tongban.exchange",
+    "tongban.licenses",
     "tongban.forms",
     "tongban.cases",
+    "tongban.bundles",
     "tongban.feedback",
     "tongban.ui",
     "tongban.demo",
@@ -178,7 +180,16 @@ PLUGINS = {
     "sms_sender": env_str("PLUGIN_SMS_SENDER", "demo-outbox" if DEMO_MODE else ""),
     "registry_check": env_str("PLUGIN_REGISTRY_CHECK", "demo-registry" if DEMO_MODE else ""),
     "face_verifier": env_str("PLUGIN_FACE_VERIFIER", "demo-face" if DEMO_MODE else ""),
+    "seal": env_str("PLUGIN_SEAL", "ed25519"),  # backend for new e-licence keys; existing keys keep theirs
 }
+
+# E-licences (电子证照): the issuers' URLs (`iss`, `vct`, status list `uri`) start here; the seal keys'
+# key-encryption key (base64url, 32 bytes) comes from the environment or a file, created only in demo mode.
+LICENCE_BASE_URL = env_str("LICENCE_BASE_URL", SITE_URL).rstrip("/")
+LICENCE_SEAL_KEK = env_str("LICENCE_SEAL_KEK", "")
+LICENCE_SEAL_KEK_FILE = env_path("LICENCE_SEAL_KEK_FILE", VAR_DIR / "seal-kek.key")
+LICENCE_STATUS_LIST_TTL = env_int("LICENCE_STATUS_LIST_TTL", 15 * 60)  # seconds a verifier may cache a list
+LICENCE_STATUS_LIST_VALIDITY = env_int("LICENCE_STATUS_LIST_VALIDITY", 24 * 3600)  # the list token's exp
 
 # Data-sharing hub (exchange): connector per owner department credit code ("*" = any other), how long a
 # pulled value counts as fresh per element code ("*" = default), and how long a source system may take.
