@@ -116,7 +116,45 @@ def case_timeline(*, case: Case) -> list[Transition]:
     return list(case.transitions.order_by("seq"))
 
 
-def case_clock(*, case: Case, today: dt.date | None = None, calendar: WorkingCalendar | None = None) -> Clock:
+@dataclass(frozen=True)
+class CaseRow:
+    """What a list of cases shows of each (API lists, the worklist): plain values of one joined query, no model
+    instances — 200 cases built as models with their item and department cost several times their query."""
+
+    number: str
+    state: str
+    revision: int
+    channel: str
+    submitted_at: dt.datetime
+    accepted_on: dt.date | None
+    due_on: dt.date | None
+    limit_days: int
+    limit_unit: str
+    suspended_since: dt.date | None
+    suspended_days: int
+    item_code: str
+    item_name: str
+    department_name: str
+
+    @classmethod
+    def of(cls, case: Case) -> CaseRow:
+        item = case.implementation.item
+        return cls(case.number, case.state, case.revision, case.channel, case.submitted_at, case.accepted_on,
+                   case.due_on, case.limit_days, case.limit_unit, case.suspended_since, case.suspended_days,
+                   item.basic_code, item.name, case.department.name)  # fmt: skip
+
+
+_ROW_FIELDS = ("number", "state", "revision", "channel", "submitted_at", "accepted_on", "due_on", "limit_days",
+               "limit_unit", "suspended_since", "suspended_days", "implementation__item__basic_code",
+               "implementation__item__name", "department__name")  # fmt: skip
+
+
+def case_rows(*, cases: QuerySet[Case]) -> list[CaseRow]:
+    """The cases of a (sliced, ordered) queryset as CaseRow, in one query."""
+    return [CaseRow(*values) for values in cases.select_related(None).values_list(*_ROW_FIELDS)]
+
+
+def case_clock(*, case: Case | CaseRow, today: dt.date | None = None, calendar: WorkingCalendar | None = None) -> Clock:
     """The case's clock; on a list page pass the list's `clocks_calendar` (one read of the overrides). A date
     the working-day calendar does not know yet (next year's holidays not imported) reads as 'not on the clock'
     on every page, never a 500; acting on such a case still says which year to import."""
@@ -130,7 +168,7 @@ def case_clock(*, case: Case, today: dt.date | None = None, calendar: WorkingCal
         return Clock(ClockColour.NONE, 0, case.limit_days, case.due_on, 0)
 
 
-def clocks_calendar(*, cases: Iterable[Case], today: dt.date | None = None) -> WorkingCalendar:
+def clocks_calendar(*, cases: Iterable[Case | CaseRow], today: dt.date | None = None) -> WorkingCalendar:
     """The working-day calendar for the clocks of these cases, the operator's overrides read once for all."""
     spans = [(c.limit_unit, c.accepted_on, c.due_on) for c in cases]
     return clock_calendar(spans=spans, today=today or timezone.localdate())

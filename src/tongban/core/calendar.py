@@ -82,6 +82,7 @@ class WorkingCalendar:
     def __init__(self) -> None:
         self._span: tuple[dt.date, dt.date] | None = None
         self._overrides: dict[dt.date, bool] = {}
+        self._counted: dict[tuple[dt.date, dt.date], int] = {}  # a list's clocks mostly share their dates
 
     def cover(self, start: dt.date, end: dt.date) -> WorkingCalendar:
         """Read the overrides of start..end unless they have been (one query, for the union with what was read)."""
@@ -128,6 +129,12 @@ class WorkingCalendar:
         case three years overdue costs what one of last week does)."""
         if end <= start:
             return 0
+        known = self._counted.get((start, end))
+        if known is None:
+            known = self._counted[start, end] = self._count(start, end)
+        return known
+
+    def _count(self, start: dt.date, end: dt.date) -> int:
         self.cover(start, end)
         low, high = _package_years()
         if (start + dt.timedelta(days=1)).year < low or end.year > high:

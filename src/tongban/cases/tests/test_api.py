@@ -105,6 +105,18 @@ def test_the_worklist_is_for_department_staff(client, reviewer, submitted):
     assert client.get("/api/v1/cases/worklist").status_code == 403
 
 
+def test_a_listed_case_reads_as_its_detail_does(client, reviewer, submitted):
+    """Lists are built from plain rows, the detail from the model: the same case reads the same in both."""
+    client.force_login(reviewer.user)
+    _post(client, submitted, "accept")
+    listed = client.get("/api/v1/cases/worklist").json()[0]
+    detail = client.get(f"/api/v1/cases/{submitted.number}").json()
+    assert listed["clock"]["limit"] > 0 and listed["due_on"]
+    assert listed == {key: value for key, value in detail.items() if key != "timeline"}
+    client.force_login(submitted.user)
+    assert client.get("/api/v1/cases/mine").json() == [listed]
+
+
 def test_progress_needs_the_number_and_the_code_and_says_nothing_about_people(client, submitted):
     found = client.get("/api/v1/cases/progress", {"number": submitted.number, "code": submitted.lookup_code})
     assert found.status_code == 200 and found.json()["steps"][0]["action"] == "submit"
