@@ -370,9 +370,13 @@ def _key_binding(*, kb: str, presented: str, payload: Mapping[str, Any], policy:
     assert iat is not None
     if iat > now + policy.leeway_s or iat < now - policy.kb_max_age_s - policy.leeway_s:
         raise _Refused(Outcome.INVALID_KEY_BINDING, "KB-JWT iat is outside the accepted window")
-    if policy.audience is not None and kb_payload.get("aud") != policy.audience:
+    # aud and nonce bind together (RFC 9901 §7.3 step 5.6): a verifier that gave only one, or an empty one,
+    # would accept a KB-JWT made for another verifier or session, so that is refused too.
+    if not policy.audience or not policy.nonce:
+        raise _Refused(Outcome.INVALID_KEY_BINDING, "this verifier gave no audience and nonce to bind against")
+    if kb_payload.get("aud") != policy.audience:
         raise _Refused(Outcome.INVALID_KEY_BINDING, "KB-JWT aud is not this verifier")
-    if policy.nonce is not None and kb_payload.get("nonce") != policy.nonce:
+    if kb_payload.get("nonce") != policy.nonce:
         raise _Refused(Outcome.INVALID_KEY_BINDING, "KB-JWT nonce is not the one this verifier gave")
 
 
