@@ -2,8 +2,8 @@
 
 - Items: those the answers select, each after the items whose result it needs.
 - Form: a field bound to a data element is one field per (role, element) however many items ask it;
-  a free field is per item (`node.key`) unless every item asking a field of that key asks the very same
-  question (same type, label, choices and format), then it is one (`free.key`). Required if any item
+  a free field is per item (`node.key`) unless other items ask the very same question under the same key
+  (same type, label, choices and format), then those are one (`free.key`). Required if any item
   requires it; choices and lengths intersect. A field every asking item gets from an upstream item's
   result (the edge's elements) is filled by that result, not asked. Bound fields form the sharing list
   (prefilled per applicant by forms' prefill when the hub holds the value), free fields the collection list.
@@ -217,8 +217,24 @@ def field_keys(definition: Definition) -> dict[tuple[str, str], str]:
         together = not bound_conflict([f for _, f in entries])
         keys.update({(n, f.key): bound_key(*ident) if together else f"{n}.{f.key}" for n, f in entries})
     for name, entries in free.items():
-        together = len(entries) > 1 and all(_same_question(entries[0][1], f) for _, f in entries[1:])
-        keys.update({(n, f.key): f"free.{name}" if together else f"{n}.{f.key}" for n, f in entries})
+        # Items asking the very same question share one field; the first such group is `free.<key>`, a second
+        # group (the same key asked differently by others) `free.<key>.<its first item>`, a lone one `<item>.<key>`.
+        groups: list[list[tuple[str, ItemField]]] = []
+        for entry in entries:
+            group = next((g for g in groups if _same_question(g[0][1], entry[1])), None)
+            if group is None:
+                groups.append([entry])
+            else:
+                group.append(entry)
+        shared = 0
+        for group in groups:
+            if len(group) == 1:
+                n, f = group[0]
+                keys[(n, f.key)] = f"{n}.{f.key}"
+                continue
+            key = f"free.{name}" if shared == 0 else f"free.{name}.{group[0][0]}"
+            shared += 1
+            keys.update({(n, f.key): key for n, f in group})
     return keys
 
 
