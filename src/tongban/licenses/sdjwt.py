@@ -144,6 +144,8 @@ class VerifyPolicy:
     kb_max_age_s: int = 300
     leeway_s: int = 60
     check_status: bool = True
+    # A wallet receiving its licence from the issuer: a KB-JWT there means something was replayed to it.
+    issuance: bool = False
 
 
 @dataclass(frozen=True)
@@ -413,6 +415,8 @@ def sd_jwt_vc_verify(
         if last and last.count(".") != 2:
             raise _Refused(Outcome.MALFORMED, "an SD-JWT ends with ~ (or a KB-JWT)")
         kb = last or None
+        if kb is not None and policy.issuance:
+            raise _Refused(Outcome.MALFORMED, "an issued SD-JWT carries no KB-JWT")
         presented = presentation[: len(presentation) - len(last)]
         if any(not d for d in disclosures):
             raise _Refused(Outcome.MALFORMED, "an empty disclosure")
@@ -465,7 +469,7 @@ def sd_jwt_vc_verify(
         if kb is not None:
             _key_binding(kb=kb, presented=presented, payload=payload, policy=policy, now=at)
             key_bound = True
-        elif policy.require_key_binding:
+        elif policy.require_key_binding and not policy.issuance:
             raise _Refused(Outcome.KEY_BINDING_REQUIRED, "no KB-JWT, and this verifier requires one")
 
         base = VerifyResult(Outcome.VALID, "", iss, kid, vct, claims=claims, disclosed=disclosed, key_bound=key_bound)

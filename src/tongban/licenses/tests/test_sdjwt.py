@@ -402,3 +402,44 @@ def test_changing_any_one_character_never_verifies(issuer, trust, data):
     # Signature, digests, strict base64url (no unused trailing bits) and the ~ framing leave no one-character
     # change that still verifies.
     assert not verify(changed, trust).valid
+
+
+def test_a_wallet_receiving_its_licence_refuses_one_with_a_key_binding(trust, bound):
+    wallet, token = bound
+    issuance = VerifyPolicy(issuance=True)
+    assert verify(token, trust, policy=issuance).valid
+    shown = sd_jwt_present(token, disclose=["holder_name"], holder_key=wallet.private, audience=AUD, nonce=NONCE)
+    assert verify(shown, trust, policy=issuance).outcome == Outcome.MALFORMED
+
+
+segment = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", max_size=40)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    junk=st.one_of(
+        st.text(max_size=200),
+        st.lists(segment, min_size=1, max_size=6).map("~".join),
+        st.lists(segment, min_size=3, max_size=3).map(".".join).map(lambda j: j + "~"),
+        st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+                     max_leaves=8).map(lambda v: b64e(json_bytes(v))).map(lambda p: f"{p}.{p}.{p}~{p}~"),
+    )
+)  # fmt: skip
+def test_arbitrary_input_never_verifies_and_never_reaches_the_catch_all(trust, junk):
+    result = verify(junk, trust)
+    assert not result.valid and not result.detail.startswith("unexpected"), result.detail
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=st.dictionaries(
+        st.sampled_from(["iss", "vct", "iat", "exp", "nbf", "status", "_sd", "_sd_alg", "cnf", "x"]),
+        st.one_of(st.none(), st.booleans(), st.integers(-5, 2**40), st.floats(), st.text(max_size=5),
+                  st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.integers())),
+    )
+)  # fmt: skip
+def test_signed_payloads_of_any_shape_are_judged_without_the_catch_all(issuer, trust, payload):
+    # Signed by the trusted key: only the claim checks stand between this and a wrong answer.
+    result = verify(_signed_with(issuer, {"iss": ISS, "vct": VCT, **payload}, []), trust)
+    assert not result.detail.startswith("unexpected"), result.detail
