@@ -16,7 +16,7 @@ import math
 import secrets
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -473,8 +473,10 @@ def sd_jwt_vc_verify(
             raise _Refused(Outcome.KEY_BINDING_REQUIRED, "no KB-JWT, and this verifier requires one")
 
         base = VerifyResult(Outcome.VALID, "", iss, kid, vct, claims=claims, disclosed=disclosed, key_bound=key_bound)
-        if not policy.check_status or status is None:
+        if not policy.check_status:
             return base
+        if status is None:  # checking was asked for and nothing can answer: not valid, by omission
+            return replace(base, outcome=Outcome.STATUS_UNKNOWN, detail="no status source")
         state = status.status(iss=iss, uri=uri, idx=idx)
         outcome = {0: Outcome.VALID, 1: Outcome.REVOKED, 2: Outcome.SUSPENDED}.get(
             state.value if state.value is not None else -1, Outcome.STATUS_UNKNOWN

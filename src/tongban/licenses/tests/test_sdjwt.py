@@ -443,3 +443,10 @@ def test_signed_payloads_of_any_shape_are_judged_without_the_catch_all(issuer, t
     # Signed by the trusted key: only the claim checks stand between this and a wrong answer.
     result = verify(_signed_with(issuer, {"iss": ISS, "vct": VCT, **payload}, []), trust)
     assert not result.detail.startswith("unexpected"), result.detail
+
+
+def test_a_status_check_with_nothing_to_answer_it_is_not_valid(issuer, trust):
+    token = issuer.token()
+    assert sd_jwt_vc_verify(token, trust=trust, status=None, policy=NO_KB).outcome == Outcome.STATUS_UNKNOWN
+    unchecked = VerifyPolicy(require_key_binding=False, check_status=False)
+    assert sd_jwt_vc_verify(token, trust=trust, status=None, policy=unchecked).valid
