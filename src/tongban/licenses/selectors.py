@@ -69,10 +69,28 @@ def licence_type_list(*, active_only: bool = True) -> QuerySet[LicenceType]:
     return qs.filter(active=True) if active_only else qs
 
 
+_TITLE_MARKS = str.maketrans("", "", '《》〈〉“”"')
+
+
+def _material_key(name: str) -> str:
+    return "".join(name.split()).translate(_TITLE_MARKS)
+
+
+def material_satisfied_by(*, satisfies: str, material_name: str) -> bool:
+    """Whether a type's `satisfies` entry names this guide material. Guides name whose paper it is
+    (申请人居民身份证, 监护人居民身份证) and quote titles (《出生医学证明》), so the entry is looked for inside the
+    material's name, marks and spaces aside; whose licence fills it is the application's question."""
+    wanted = _material_key(satisfies)
+    return bool(wanted) and wanted in _material_key(material_name)
+
+
 def licence_types_for_material(*, material_name: str) -> list[LicenceType]:
     """The active types whose licence replaces a guide material of this name (免提交 through a licence)."""
-    wanted = material_name.strip()
-    return [t for t in licence_type_list() if wanted in t.satisfies]
+    return [
+        t
+        for t in licence_type_list()
+        if any(material_satisfied_by(satisfies=entry, material_name=material_name) for entry in t.satisfies)
+    ]
 
 
 def licence_get(*, identifier: str) -> Licence:

@@ -73,3 +73,20 @@ def test_only_operators_declare_types(reviewer, amr):
         create(reviewer, amr)
     with pytest.raises(PermissionDenied):
         create("staff:someone", amr)
+
+
+@pytest.mark.parametrize(
+    ("entry", "material", "satisfied"),
+    [
+        ("营业执照", "营业执照", True),
+        ("居民身份证", "申请人居民身份证", True),
+        ("居民身份证", "监护人居民身份证", True),
+        ("出生医学证明", "《出生医学证明》", True),
+        ("《出生医学证明》", "出生医学证明 （原件）", True),
+        ("结婚证", "离婚证", False),
+        ("营业执照", "食品经营许可证", False),
+        ("", "营业执照", False),
+    ],
+)
+def test_a_type_satisfies_the_guide_materials_that_name_it(entry, material, satisfied):
+    assert selectors.material_satisfied_by(satisfies=entry, material_name=material) is satisfied
