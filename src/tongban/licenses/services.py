@@ -42,6 +42,8 @@ from tongban.licenses.sdjwt import PLAIN_ONLY, RESERVED_NAMES, sd_jwt_vc_build
 from tongban.licenses.seal import seal_for, seals
 
 TZ = ZoneInfo("Asia/Shanghai")
+STATUS_LIST_SIZE = 131072  # entries per list: 32 KiB at 2 bits, a few hundred bytes compressed while sparse
+STATUS_LIST_BITS = 2  # VALID, INVALID, SUSPENDED
 STATUS_LIST_FILL = 0.75  # a list this full gets a successor: random free indices stay cheap to find
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 Holder = Person | Enterprise
@@ -242,7 +244,7 @@ def _status_slot(region: Region) -> tuple[StatusList, int]:
     if current is None or current.allocated >= current.size * STATUS_LIST_FILL:
         Region.objects.select_for_update().get(pk=region.pk)  # two first issues must not both open list n+1
         number = (StatusList.objects.filter(region=region).aggregate(n=Max("number"))["n"] or 0) + 1
-        size, bits = 131072, 2
+        size, bits = STATUS_LIST_SIZE, STATUS_LIST_BITS
         current = StatusList.objects.create(region=region, number=number, size=size, bits=bits,
                                             data=bytes(size * bits // 8))  # fmt: skip
     while True:
