@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tongban.cases import selectors
@@ -21,13 +20,7 @@ from tongban.cases.models import Case, CorrectionNotice
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import ItemType
 from tongban.core.errors import NotFound
-
-
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """The PDF bytes of one document template."""
-    from weasyprint import HTML  # heavy to import; only the PDF views need it
-
-    return HTML(string=render_to_string(template, context)).write_pdf()  # type: ignore[no-any-return]
+from tongban.core.pdf import render_pdf
 
 
 def chinese_date(moment: dt.datetime | dt.date) -> str:

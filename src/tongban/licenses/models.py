@@ -196,3 +196,30 @@ class LicenceEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("licence events are append-only")
+
+
+class DocumentKey(BaseModel):
+    """An X.509 key of the licence PDFs' embedded signatures (licenses.pdfsign): a region's root (no
+    department) or a department's signing certificate issued by it. ECDSA P-256, whatever the token keys
+    are, because PDF readers verify it. Retired keys stay: their signatures still validate."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(max_length=40, unique=True)  # the certificate's serial number, hex
+    certificate = models.BinaryField()  # DER
+    private_sealed = models.BinaryField(editable=False)
+    not_after = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=SealKeyState.choices, default=SealKeyState.ACTIVE)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["region", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["department"], condition=Q(state=SealKeyState.ACTIVE,
+                                    department__isnull=False), name="one_active_document_key"),
+            models.UniqueConstraint(fields=["region"], condition=Q(state=SealKeyState.ACTIVE,
+                                    department__isnull=True), name="one_active_document_root"),
+        ]  # fmt: skip
+
+    def __repr__(self) -> str:
+        return f"<DocumentKey {self.serial} {self.state}>"

@@ -131,3 +131,17 @@ class Ed25519Seal(Seal):
 def seal_for(key: SealKey) -> Seal:
     """The backend that holds this key (a key keeps the backend it was made with, across reconfiguration)."""
     return seals.load(key.backend)
+
+
+def kek_seal(data: bytes, *, aad: bytes) -> bytes:
+    """`data` sealed under the KEK with AES-256-GCM (nonce first), bound to `aad`: other key stores' secrets
+    (the licence PDFs' document keys) are kept as the seal keys are."""
+    nonce = secrets.token_bytes(12)
+    return nonce + AESGCM(_kek()).encrypt(nonce, data, aad)
+
+
+def kek_open(blob: bytes, *, aad: bytes) -> bytes:
+    try:
+        return AESGCM(_kek()).decrypt(blob[:12], blob[12:], aad)
+    except InvalidTag:
+        raise ConfigError("密钥无法解密：密钥加密密钥不符", "A key does not open: wrong key-encryption key") from None
