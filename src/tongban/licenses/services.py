@@ -7,6 +7,8 @@ the revocation committed. Pages, the API, case results and bulk import (later) a
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 import secrets
 import uuid
@@ -21,10 +23,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tongban.core.audit import audit_record
-from tongban.core.errors import Conflict, InvalidInput, PermissionDenied
+from tongban.core.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from tongban.identity import validators
 from tongban.identity.models import Department, Enterprise, Person, Region, Staff
 from tongban.identity.roles import Role
-from tongban.licenses import selectors, statuslist
+from tongban.licenses import imports, selectors, statuslist
 from tongban.licenses.codes import (
     STATE_STATUS,
     TRANSITIONS,
@@ -291,9 +294,9 @@ def _field_values(licence_type: LicenceType, fields: dict[str, Any]) -> dict[str
     for name, spec in specs.items():
         value = fields.get(name)
         if value in (None, ""):
-            if spec["required"]:
+            if spec.get("required", True):
                 raise LicenceFieldsInvalid(
-                    f"请填写{spec['label']}", f"{spec['label_en'] or name} is required", field=name
+                    f"请填写{spec['label']}", f"{spec.get('label_en') or name} is required", field=name
                 )
             continue
         if spec["type"] == FieldType.DATE:
@@ -302,7 +305,7 @@ def _field_values(licence_type: LicenceType, fields: dict[str, Any]) -> dict[str
             except ValueError:
                 raise LicenceFieldsInvalid(f"{spec['label']}应为日期", f"{name} must be a date", field=name) from None
         elif spec["type"] == FieldType.NUMBER:
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise LicenceFieldsInvalid(f"{spec['label']}应为数字", f"{name} must be a number", field=name)
         else:
             value = str(value).strip()
@@ -534,3 +537,70 @@ def licences_expire(*, today: date | None = None) -> int:
         _move(licence, to=LicenceState.EXPIRED, actor="system:expiry", reason=f"有效期届满（{today:%Y-%m-%d}）")
         count += 1
     return count
+
+
+def _import_row(licence_type: LicenceType, record: dict[str, Any], *, ref: str) -> Licence:
+    code = str(record.get("holder_code") or "").strip().upper()
+    if licence_type.holder_kind == HolderKind.PERSON:
+        validators.resident_id(code, field="holder_code")
+        holder: Holder | None = Person.objects.filter(id_number=code).first()
+    else:
+        validators.credit_code(code, field="holder_code")
+        holder = Enterprise.objects.filter(credit_code=code).first()
+    if holder is None:
+        raise LicenceFieldsInvalid("库中没有该持证主体", "No such holder is registered", field="holder_code")
+    if str(record.get("holder_name") or "").strip() != holder.name:
+        raise LicenceFieldsInvalid("持证主体名称与登记不符", "The holder's name does not match the register")
+
+    def day(name: str) -> date | None:
+        raw = str(record.get(name) or "").strip()
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise LicenceFieldsInvalid(f"{name} 应为日期（YYYY-MM-DD）", f"{name} must be a date", field=name) from None
+
+    issued_on = day("issued_on")
+    if issued_on is None:
+        raise LicenceFieldsInvalid("请填写发证日期 issued_on", "issued_on is required", field="issued_on")
+    serial = str(record.get("serial") or "").strip().upper() or uuid.uuid4().hex.upper()
+    if Licence.objects.filter(department=licence_type.department, serial=serial).exists():
+        raise Conflict("该证照已导入（序号重复）", "This licence was imported already (same serial)")
+    names = set(licence_type.field_names())
+    fields = {k: v for k, v in record.items() if k in names and v not in (None, "")}
+    for field_spec in licence_type.fields:  # CSV gives text: a number field is read as one
+        value = fields.get(field_spec["name"])
+        if field_spec["type"] == FieldType.NUMBER and isinstance(value, str):
+            with contextlib.suppress(ValueError):  # if not a number, _field_values names it
+                fields[field_spec["name"]] = int(value) if value.lstrip("-").isdigit() else float(value)
+    spec = _Issue(holder, str(record.get("number") or ""), fields, issued_on, day("valid_from") or issued_on,
+                  day("valid_until"), None)  # fmt: skip
+    return _create(licence_type, spec, serial=serial, version=1, replaces=None, ref=ref, reason="存量证照导入")
+
+
+def licences_import(*, licence_type: LicenceType, file: bytes, name: str = "", actor: Actor) -> imports.ImportReport:
+    """存量证照: issue a licence for each good row of a file of existing licences, and name every bad row with
+    why. Each row is its own transaction, so one bad row stops nothing; a re-run with the same serials issues
+    nothing twice. The licences have no wallet key yet (no cnf): the wallet binds one when the holder adds it."""
+    ref = _actor_ref(actor, department=licence_type.department, role=Role.REVIEWER)
+    report = imports.ImportReport(name=name)
+    unknown = set()
+    for line, record in imports.records(file, name=name):
+        report.rows_total += 1
+        holder = imports.mask(str((record or {}).get("holder_code") or "").strip().upper())
+        if record is None:
+            report.rejected.append(imports.Rejected(line, "", "格式错误，无法读取该行", "Malformed row"))
+            continue
+        unknown |= set(record) - set(imports.BASE_COLUMNS) - set(licence_type.field_names())
+        try:
+            with transaction.atomic():
+                licence = _import_row(licence_type, record, ref=ref)
+        except DomainError as exc:
+            report.rejected.append(imports.Rejected(line, holder, exc.message_zh, exc.message_en))
+            continue
+        report.issued.append(licence.identifier)
+    audit_record(
+        action="licenses.imported", actor=ref, object_type="licence_type", object_id=licence_type.code,
+        data={"file": name, "rows": report.rows_total, "issued": len(report.issued),
+              "rejected": len(report.rejected), "ignored_columns": sorted(unknown)},
+    )  # fmt: skip
+    return report
