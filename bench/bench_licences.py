@@ -172,11 +172,11 @@ def _verification(console: Console, figures: list[str]) -> None:
 
 
 def _issuance(console: Console, figures: list[str]) -> None:
+    from tongban.identity.models import Enterprise, Staff
     from tongban.licenses import services
     from tongban.licenses.document import licence_pdf
-    from tongban.licenses.pdfsign import document_key_for
-    from tongban.identity.models import Enterprise, Staff
     from tongban.licenses.models import LicenceType
+    from tongban.licenses.pdfsign import document_key_for
     from tongban.licenses.tests.factories import business_fields
 
     licence_type = LicenceType.objects.select_related("department__region").get(code="11100000000013338W011")
