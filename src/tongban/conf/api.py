@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tongban.bundles.api import router as bundles_router
 from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core import outage
@@ -72,3 +73,4 @@ api.add_router("/", identity_router)
 api.add_router("/", exchange_router)
 api.add_router("/", forms_router)
 api.add_router("/", cases_router)
+api.add_router("/", bundles_router)
