@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
+from joserfc.jws import JWSRegistry
 
 ALG = "Ed25519"
 ALLOWED_ALGS = frozenset({ALG})
@@ -25,7 +26,9 @@ ALLOWED_ALGS = frozenset({ALG})
 REFUSED_HEADER = frozenset({"jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64"})
 MAX_TOKEN_CHARS = 64 * 1024
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_B64_VALUE = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")}
 
+_ED25519 = JWSRegistry.algorithms[ALG]
 Signer = Callable[[bytes], bytes]
 
 
@@ -45,7 +48,8 @@ def b64d(text: str) -> bytes:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise Malformed("not base64url") from exc
-    if b64e(raw) != text:  # non-canonical trailing bits: two spellings of one value
+    # Canonical only: the unused low bits of the last character must be zero, or one value has several spellings.
+    if len(text) % 4 and _B64_VALUE[text[-1]] & (0x0F if len(text) % 4 == 2 else 0x03):
         raise Malformed("non-canonical base64url")
     return raw
 
@@ -112,13 +116,19 @@ def header_refusal(header: dict[str, Any], *, typ: str) -> tuple[str, str] | Non
     return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _public_key(x: str) -> OKPKey:
+    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": x})
+
+
 def signature_valid(token: str, jwk: dict[str, Any]) -> bool:
-    """Verify with joserfc under `Ed25519` only; a key that is not an Ed25519 public key verifies nothing."""
-    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
+    """Verify with joserfc's `Ed25519` algorithm, the only one we accept; a key that is not an Ed25519 public key
+    verifies nothing. The token was split and its header checked already, so joserfc is given the signing input
+    and the signature rather than parsing the token a second time (a third of the verifier's time)."""
+    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk or not isinstance(jwk.get("x"), str):
         return False
+    signing_input, _, signature = token.rpartition(".")
     try:
-        key = OKPKey.import_key({k: v for k, v in jwk.items() if k in ("kty", "crv", "x")})
-        jws.deserialize_compact(token, key, algorithms=list(ALLOWED_ALGS))
-    except (JoseError, ValueError, TypeError):
+        return bool(_ED25519.verify(signing_input.encode("ascii"), b64d(signature), _public_key(jwk["x"])))
+    except (JoseError, Malformed, ValueError, TypeError, UnicodeEncodeError):
         return False
-    return True

@@ -450,3 +450,26 @@ def test_a_status_check_with_nothing_to_answer_it_is_not_valid(issuer, trust):
     assert sd_jwt_vc_verify(token, trust=trust, status=None, policy=NO_KB).outcome == Outcome.STATUS_UNKNOWN
     unchecked = VerifyPolicy(require_key_binding=False, check_status=False)
     assert sd_jwt_vc_verify(token, trust=trust, status=None, policy=unchecked).valid
+
+
+@given(
+    data=st.binary(max_size=40),
+    last=st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+)
+def test_base64url_is_read_only_in_its_one_canonical_spelling(data, last):
+    import base64
+
+    from tongban.licenses.jose import Malformed
+
+    text = b64e(data)
+    assert b64d(text) == data
+    if not text:
+        return
+    respelled = text[:-1] + last
+    canonical = b64e(base64.urlsafe_b64decode(respelled + "=" * (-len(respelled) % 4))) == respelled
+    try:
+        b64d(respelled)
+    except Malformed:
+        assert not canonical
+    else:
+        assert canonical
