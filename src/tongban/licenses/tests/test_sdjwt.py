@@ -473,3 +473,26 @@ def test_base64url_is_read_only_in_its_one_canonical_spelling(data, last):
         assert not canonical
     else:
         assert canonical
+
+
+def test_a_key_binding_over_the_disclosures_in_another_order_is_refused(trust, bound):
+    wallet, token = bound
+    shown = sd_jwt_present(
+        token, disclose=["holder_name", "address"], holder_key=wallet.private, audience=AUD, nonce=NONCE
+    )
+    jwt, ds, kb = parts(shown)
+    assert verify(shown, trust, policy=KB).valid
+    reordered = "~".join([jwt, *reversed(ds)]) + "~" + kb
+    assert verify(reordered, trust, policy=KB).outcome == Outcome.INVALID_KEY_BINDING
+
+
+@pytest.mark.parametrize("header", [{"alg": "Ed25519", "typ": "JWT"}, {"alg": "EdDSA", "typ": "kb+jwt"},
+                                    {"alg": "Ed25519", "typ": "kb+jwt", "jwk": {"kty": "OKP"}}])  # fmt: skip
+def test_a_key_binding_jwt_with_the_wrong_typ_alg_or_its_own_key_is_refused(trust, bound, header):
+    from tongban.licenses.jose import compact_sign
+
+    wallet, token = bound
+    shown = sd_jwt_present(token, disclose=["holder_name"])
+    kb_payload = {"iat": int(time.time()), "aud": AUD, "nonce": NONCE, "sd_hash": sha256_b64(shown)}
+    kb = compact_sign(header=header, payload=kb_payload, sign=wallet.private.sign)
+    assert verify(shown + kb, trust, policy=KB).outcome == Outcome.INVALID_KEY_BINDING
