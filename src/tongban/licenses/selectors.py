@@ -112,6 +112,29 @@ def licence_list_for_holder(*, holder: Person | Enterprise, include_ended: bool 
     return qs
 
 
+def licence_get_for_holder(*, holder: Person | Enterprise, identifier: str) -> Licence:
+    """One of the holder's own licences (the wallet); someone else's is NotFound, as an unknown one is."""
+    licence = licence_list_for_holder(holder=holder, include_ended=True).filter(identifier=identifier.strip().upper())
+    found = licence.first()
+    if found is None:
+        raise NotFound("证照不存在", "No such licence")
+    return found
+
+
+def licence_for_material(*, holder: Person | Enterprise, material_name: str) -> Licence | None:
+    """The holder's licence that replaces a guide material (免提交, issue 6 part 9): valid today, of an active type
+    whose `satisfies` names the material; the most recently issued when several do."""
+    today = timezone.localdate()
+    types = [t.pk for t in licence_types_for_material(material_name=material_name)]
+    return (
+        licence_list_for_holder(holder=holder)
+        .filter(licence_type__in=types, state=LicenceState.ISSUED, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .order_by("-issued_on", "-created_at")
+        .first()
+    )
+
+
 def licence_history(*, licence: Licence) -> list[LicenceEvent]:
     return list(LicenceEvent.objects.filter(licence=licence).order_by("seq"))
 

@@ -295,3 +295,23 @@ def test_the_wallet_lists_the_holders_current_licences(issue, firm, reviewer):
     assert list(selectors.licence_list_for_holder(holder=firm)) == [kept]
     assert set(selectors.licence_list_for_holder(holder=firm, include_ended=True)) == {kept, gone}
     assert selectors.licence_get(identifier=kept.identifier.lower()) == kept
+
+
+def test_a_holder_reaches_only_their_own_licences(issue, firm):
+    from tongban.core.errors import NotFound
+    from tongban.identity.tests.factories import EnterpriseFactory
+
+    licence = issue()
+    assert selectors.licence_get_for_holder(holder=firm, identifier=licence.identifier) == licence
+    with pytest.raises(NotFound):
+        selectors.licence_get_for_holder(holder=EnterpriseFactory(), identifier=licence.identifier)
+
+
+def test_the_licence_that_replaces_a_material_is_a_current_one(issue, firm, reviewer):
+    assert selectors.licence_for_material(holder=firm, material_name="营业执照") is None
+    first = issue(number="A", issued_on=timezone.localdate() - timedelta(days=3))
+    newer = issue(number="B")
+    assert selectors.licence_for_material(holder=firm, material_name="营业执照") == newer
+    services.licence_suspend(licence=newer, actor=reviewer, reason="暂扣")
+    assert selectors.licence_for_material(holder=firm, material_name="营业执照") == first
+    assert selectors.licence_for_material(holder=firm, material_name="食品经营许可证") is None
