@@ -9,6 +9,8 @@
   (prefilled per applicant by forms' prefill when the hub holds the value), free fields the collection list.
 - Materials: one per normalised name across items; 免提交 when every item needing it has it from shared
   data, an e-licence or an internal document (catalog's material source), or from an upstream item's result.
+  The items' own application forms (a required applicant material with a blank form, as forms treats it)
+  are what the one merged form asks: together they count as one form (一表申请).
 
 Pure Python over a `Definition`; the database is read once, by `selectors.bundle_definition`.
 """
@@ -26,7 +28,7 @@ from tongban.bundles.definition import Definition, ItemField, ItemMaterial, Node
 from tongban.bundles.situation import Answers, Situation, conditional_materials, situation
 
 SHARING, COLLECTION = "sharing", "collection"
-EXEMPT, PLEDGE, APPLICANT = "exempt", "pledge", "applicant"
+EXEMPT, FORM, PLEDGE, APPLICANT = "exempt", "form", "pledge", "applicant"
 EXEMPT_SOURCES = frozenset({"shared", "licence", "internal"})
 NECESSITY_RANK = {"required": 0, "deferrable": 1, "optional": 2}
 
@@ -73,7 +75,7 @@ class MergedField:
 class MergedMaterial:
     key: str
     name: str
-    way: str  # EXEMPT (免提交), PLEDGE (告知承诺替代) or APPLICANT
+    way: str  # EXEMPT (免提交), FORM (an application form: the one merged form), PLEDGE (告知承诺替代) or APPLICANT
     necessity: str
     sources: tuple[tuple[str, str], ...]  # (node key, catalog material id)
     exempt_because: tuple[str, ...] = ()  # per source: "shared" / "licence" / "internal" / "upstream:<node>"
@@ -104,7 +106,13 @@ class Composition:
 
     @property
     def to_submit(self) -> tuple[MergedMaterial, ...]:
-        return tuple(m for m in self.materials if not m.exempt)
+        """What the applicant hands in besides the one form: not 免提交 and not an item's application form."""
+        return tuple(m for m in self.materials if m.way not in (EXEMPT, FORM))
+
+    @property
+    def application_forms(self) -> tuple[MergedMaterial, ...]:
+        """The items' application forms the one merged form replaces (一表申请)."""
+        return tuple(m for m in self.materials if m.way == FORM)
 
     def field(self, key: str) -> MergedField:
         for spec in self.fields:
@@ -287,6 +295,11 @@ def applicable_materials(definition: Definition, chosen: Situation, node: Node) 
     ]
 
 
+def _application_form(m: ItemMaterial) -> bool:
+    """An item's own application form (申请表, 登记表): required, filled in by the applicant, with a blank form."""
+    return bool(m.blank_form) and m.source == "applicant" and m.necessity == "required"
+
+
 def merge_materials(
     definition: Definition, items: tuple[ComposedItem, ...], chosen: Situation
 ) -> tuple[MergedMaterial, ...]:
@@ -308,6 +321,8 @@ def merge_materials(
         # Exempt only if exempt for every item: one department holding it does not mean the others may read it.
         if all(because for _, _, because in entries):
             way = EXEMPT
+        elif all(because or _application_form(m) for _, m, because in entries):
+            way = FORM  # 一表申请: what each item's 申请表 asks is in the bundle's one form
         elif all(because or m.source == "pledge" for _, m, because in entries):
             way = PLEDGE
         else:

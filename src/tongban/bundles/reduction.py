@@ -2,7 +2,8 @@
 own versus the items done as the bundle, for the same answers.
 
 - materials: what the applicant hands in — each item's materials not 免提交 by their source, summed, versus
-  the merged set's materials still to hand in (asked once; those an upstream result replaces are 免提交).
+  the merged set's materials still to hand in (asked once; those an upstream result replaces are 免提交),
+  the items' application forms counting as the one merged form (一表申请).
 - form fields: every item form's fields, summed, versus the merged form's fields still asked.
 - visits: each guide's 到现场次数, summed, versus the most any one item needs (one window takes the bundle).
 - steps: each guide's 办理流程 steps, summed, versus the steps along the bundle's longest chain of
@@ -73,7 +74,9 @@ def reduction_of(composition: Composition) -> Reduction:
     )
     return Reduction(
         items=len(nodes),
-        materials=Measure(separately_materials, len(composition.to_submit)),
+        materials=Measure(
+            separately_materials, len(composition.to_submit) + (1 if composition.application_forms else 0)
+        ),
         form_fields=Measure(sum(len(n.fields) for n in nodes), len(composition.asked_fields)),
         visits=Measure(sum(n.visits for n in nodes), max((n.visits for n in nodes), default=0)),
         steps=Measure(sum(n.steps for n in nodes), steps),

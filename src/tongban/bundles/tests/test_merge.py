@@ -97,3 +97,20 @@ def test_an_upstream_result_replaces_a_material_only_when_the_upstream_item_is_c
     d = definition([a, b], flows=[flow], questions=[question("q", option("yes", "a"), option("no"))])
     assert compose(d, {"q": "yes"}).materials[0].way == EXEMPT
     assert compose(d, {"q": "no"}).materials[0].way == "applicant"
+
+
+def test_the_items_application_forms_are_one_merged_form():
+    a = node(
+        "a",
+        materials=(
+            material("甲申请表", blank_form="甲申请表"),
+            material("授权委托书", "applicant", "optional", blank_form="授权委托书"),
+        ),
+    )
+    b = node("b", materials=(material("乙登记表", blank_form="乙登记表"), material("照片")))
+    composition = compose(definition([a, b]), {})
+    assert [m.name for m in composition.application_forms] == ["甲申请表", "乙登记表"]
+    assert [m.name for m in composition.to_submit] == ["授权委托书", "照片"]
+    from tongban.bundles.reduction import reduction_of
+
+    assert str(reduction_of(composition).materials) == "4→3"  # two forms become one
