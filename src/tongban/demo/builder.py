@@ -20,6 +20,7 @@ from tongban.catalog.selectors import department_get
 from tongban.catalog.services import catalog_import_items
 from tongban.core.errors import NotFound
 from tongban.demo.applications_data import applications_load
+from tongban.demo.bundles_data import bundles_load
 from tongban.demo.calendar_data import calendar_load
 from tongban.demo.cases_data import cases_load
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
@@ -188,6 +189,7 @@ def demo_build(
         )
         result.counts.update(stages.run("cases", "办件与好差评", lambda tick: cases_load(seed=seed, tick=tick)))
         result.counts["decision_rules"] = stages.run("rules", "秒批与告知承诺规则", lambda tick: rules_load(tick=tick))
+        result.counts["bundles"] = stages.run("bundles", "一件事一次办", lambda tick: bundles_load(tick=tick))
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result

@@ -7,6 +7,7 @@ from decimal import Decimal
 from tongban.catalog.schema import FeeSpec, ItemSpec, MaterialSpec, PlaceSpec
 from tongban.demo.content import places as P
 from tongban.demo.content.common import (
+    BUSINESS,
     HOTLINE,
     PERSON,
     WINDOW_ONLINE,
@@ -455,6 +456,105 @@ ID_CARD_RENEWAL = ItemSpec(
     delivery="窗口领取或免费邮寄",
 )
 
+# For 员工录用一件事 and 退休一件事 (issue 7): the provident fund at both ends of a working life.
+FUND_PERSONAL_ACCOUNT = ItemSpec(
+    basic_code="GJ20003",
+    name="住房公积金个人账户设立",
+    name_en="Opening a new employee's housing provident fund account",
+    item_type=ItemType.PUBLIC_SERVICE,
+    department=code_of("gjj"),
+    targets=BUSINESS,
+    handling_forms=WINDOW_ONLINE,
+    case_type=CaseType.IMMEDIATE,
+    legal_limit=limit(5),
+    promised_limit=limit(0),
+    conditions=[
+        "单位已办理住房公积金单位缴存登记",
+        "单位录用职工的，应当自录用之日起三十日内为职工办理住房公积金账户设立",
+    ],
+    legal_basis=["《住房公积金管理条例》第十五条", "《示范市住房公积金缴存管理办法》"],
+    places=[P.centre("fund", phone=phone_of("gjj")), P.online(phone=phone_of("gjj"))],
+    process=[
+        "单位在线提交新录用职工的个人账户设立信息",
+        "公积金中心核验职工身份和账户状态（已有账户的办理转移）",
+        "设立个人账户，次月起按缴存基数和比例缴存",
+    ],
+    visits=0,
+    online_depth=OnlineDepth.FULLY_ONLINE,
+    realname_level=2,
+    life_events=["就业", "住房"],
+    keywords=["公积金开户", "公积金增员", "新员工公积金", "公积金账户设立", "公积金缴存"],
+    summary="单位录用职工后三十日内为其设立住房公积金个人账户；职工原有账户的，自动转移接续，无需销户再开户。",
+    materials=[
+        form("住房公积金个人账户设立清册", issuer="用人单位"),
+        id_card("新录用职工"),
+    ],
+    consult_phone="12329",
+    complaint_phone=HOTLINE,
+    result="住房公积金个人账户",
+    delivery="在线查询；短信通知职工本人",
+)
+
+FUND_RETIREMENT_WITHDRAWAL = ItemSpec(
+    basic_code="GJ20004",
+    name="住房公积金提取（离休、退休）",
+    name_en="Withdrawing housing provident fund on retirement",
+    item_type=ItemType.PUBLIC_SERVICE,
+    department=code_of("gjj"),
+    targets=PERSON,
+    handling_forms=WINDOW_ONLINE,
+    case_type=CaseType.COMMITTED,
+    legal_limit=limit(3),
+    promised_limit=limit(1, note="退休信息共享核验一致的实时到账"),
+    conditions=[
+        "缴存职工已办理离休、退休手续",
+        "提取本人住房公积金账户全部余额，并注销个人账户",
+        "有未结清住房公积金贷款的，须先以账户余额偿还贷款",
+    ],
+    legal_basis=["《住房公积金管理条例》第二十四条", "《示范市住房公积金提取管理办法》"],
+    places=[P.centre("fund", phone=phone_of("gjj")), P.online(phone=phone_of("gjj"))],
+    process=[
+        "在线提交提取申请（可随“退休一件事”一并申请）",
+        "系统核验人社部门共享的退休信息和账户状态",
+        "公积金中心作出准予提取的决定并注销个人账户",
+        "账户余额转入本人一类借记卡（或社会保障卡金融账户）",
+    ],
+    visits=0,
+    online_depth=OnlineDepth.FULLY_ONLINE,
+    realname_level=2,
+    life_events=["退休", "住房"],
+    keywords=["退休提取公积金", "公积金销户", "退休取公积金", "公积金提取", "离休提取"],
+    summary="职工离休、退休的，可一次提取住房公积金账户全部余额并销户；退休信息由人社部门共享，无需提交退休证。",
+    materials=[
+        form("住房公积金提取申请表"),
+        id_card(),
+        MaterialSpec(
+            name="退休审批结果",
+            originals=1,
+            copies=0,
+            form=ELECTRONIC,
+            necessity=REQUIRED,
+            issuer="社会保险经办机构",
+            source=SHARED,
+            notes="由人社部门共享，无需提交退休证",
+        ),
+        MaterialSpec(
+            name="本人一类借记卡",
+            originals=1,
+            copies=0,
+            form=BOTH,
+            necessity=REQUIRED,
+            issuer="商业银行",
+            source=APPLICANT,
+            notes="在线填写卡号；也可选择社会保障卡金融账户",
+        ),
+    ],
+    consult_phone="12329",
+    complaint_phone=HOTLINE,
+    result="准予提取决定；提取资金到账",
+    delivery="资金转入本人账户；短信通知",
+)
+
 ITEMS: list[ItemSpec] = [
     PROPERTY_TRANSFER,
     WATER_TRANSFER,
@@ -463,4 +563,6 @@ ITEMS: list[ItemSpec] = [
     FUND_WITHDRAWAL,
     RESIDENCE_PERMIT,
     ID_CARD_RENEWAL,
+    FUND_PERSONAL_ACCOUNT,
+    FUND_RETIREMENT_WITHDRAWAL,
 ]

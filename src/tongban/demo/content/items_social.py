@@ -5,6 +5,7 @@ from __future__ import annotations
 from tongban.catalog.schema import ItemSpec, MaterialSpec
 from tongban.demo.content import places as P
 from tongban.demo.content.common import (
+    BUSINESS,
     HOTLINE,
     PERSON,
     WINDOW_ONLINE,
@@ -23,6 +24,7 @@ from tongban.demo.content.materials import (
     PAPER,
     REQUIRED,
     SHARED,
+    business_licence,
     form,
     household_register,
     id_card,
@@ -484,6 +486,124 @@ OUT_OF_AREA_CARE = ItemSpec(
     delivery="在线查询；短信通知",
 )
 
+# For 员工录用一件事 and 退休一件事 (issue 7): the employer's 增员 and the retiree's health cover.
+EMPLOYEE_INSURANCE_ENROLMENT = ItemSpec(
+    basic_code="RS20006",
+    name="职工参保登记（单位增员）",
+    name_en="Enrolling a new employee in social insurance",
+    item_type=ItemType.PUBLIC_SERVICE,
+    department=code_of("rsj"),
+    targets=BUSINESS,
+    handling_forms=WINDOW_ONLINE,
+    case_type=CaseType.IMMEDIATE,
+    legal_limit=limit(5),
+    promised_limit=limit(0),
+    conditions=[
+        "用人单位已在示范市办理单位参保登记",
+        "用人单位应当自用工之日起三十日内为其职工申请办理社会保险登记",
+        "职工未在其他统筹地区同时参加职工基本养老保险",
+    ],
+    legal_basis=[
+        "《中华人民共和国社会保险法》第五十八条",
+        "《社会保险费征缴暂行条例》",
+        "《社会保险经办条例》",
+    ],
+    places=[P.centre("social", phone=phone_of("rsj")), P.online(phone=phone_of("rsj"))],
+    process=[
+        "用人单位在线填报增员信息（养老、医疗、失业、工伤保险一次申报）",
+        "系统核验职工身份信息和在其他地区的参保状态",
+        "完成职工参保登记，缴费基数推送至税务部门",
+        "同步办理就业登记，职工可在线查询参保记录",
+    ],
+    visits=0,
+    online_depth=OnlineDepth.FULLY_ONLINE,
+    realname_level=2,
+    life_events=["就业", "社会保障"],
+    keywords=["社保增员", "员工参保", "新员工社保", "职工参保", "入职社保", "五险登记"],
+    summary="用人单位招用职工后三十日内为其办理社会保险登记，养老、医疗、失业、工伤保险一次申报、同步生效。",
+    materials=[
+        form("社会保险增员申报表", issuer="用人单位"),
+        id_card("新录用职工"),
+        business_licence(),
+        MaterialSpec(
+            name="劳动合同",
+            originals=1,
+            copies=0,
+            form=ELECTRONIC,
+            necessity=OPTIONAL,
+            issuer="用人单位",
+            source=APPLICANT,
+            notes="通过电子劳动合同平台签订的自动关联，无需上传",
+        ),
+    ],
+    consult_phone=phone_of("rsj"),
+    complaint_phone=HOTLINE,
+    result="职工社会保险参保登记信息",
+    delivery="在线查询；短信通知职工本人",
+)
+
+RETIREE_MEDICAL_BENEFITS = ItemSpec(
+    basic_code="YB07001",
+    name="职工医保退休人员待遇核定",
+    name_en="Confirming a retiree's employee medical insurance benefits",
+    item_type=ItemType.CONFIRMATION,
+    department=code_of("ybj"),
+    targets=PERSON,
+    handling_forms=WINDOW_ONLINE,
+    case_type=CaseType.COMMITTED,
+    legal_limit=limit(20),
+    promised_limit=limit(5),
+    conditions=[
+        "参加示范市职工基本医疗保险，并已办理退休手续",
+        "职工医保累计缴费年限男满25年、女满20年，其中在示范市实际缴费满10年（示范市规定）",
+        "缴费年限不足的，可一次性补缴至规定年限后享受退休人员待遇",
+    ],
+    legal_basis=[
+        "《中华人民共和国社会保险法》第二十七条",
+        "《示范市职工基本医疗保险办法》",
+    ],
+    places=[P.centre("social", phone=phone_of("ybj")), P.online(phone=phone_of("ybj"))],
+    process=[
+        "退休审核通过后，人社部门推送退休信息，医保经办机构自动发起核定",
+        "核定职工医保累计缴费年限和视同缴费年限",
+        "年限不足的一次告知补缴金额，补缴后重新核定",
+        "核定完成，次月起享受退休人员医保待遇，不再缴纳职工医保费",
+    ],
+    visits=0,
+    online_depth=OnlineDepth.FULLY_ONLINE,
+    realname_level=2,
+    life_events=["退休", "就医"],
+    keywords=["退休医保", "医保退休", "医保缴费年限", "退休人员医保", "医保补缴", "退休待遇核定"],
+    summary="职工退休时核定职工医保缴费年限，符合条件的退休后不再缴费，终身享受退休人员医保待遇。",
+    materials=[
+        id_card(),
+        MaterialSpec(
+            name="退休审批结果",
+            originals=1,
+            copies=0,
+            form=ELECTRONIC,
+            necessity=REQUIRED,
+            issuer="社会保险经办机构",
+            source=SHARED,
+            notes="由人社部门共享推送，无需提交",
+        ),
+        MaterialSpec(
+            name="职工基本医疗保险缴费记录",
+            originals=1,
+            copies=0,
+            form=ELECTRONIC,
+            necessity=REQUIRED,
+            issuer="医疗保障经办机构",
+            source=INTERNAL,
+            notes="系统自动归集，跨统筹地区的通过医保关系转移接续获取",
+        ),
+    ],
+    consult_phone=phone_of("ybj"),
+    complaint_phone=HOTLINE,
+    result="《职工医保退休人员待遇核定表》",
+    delivery="在线查看；短信通知",
+)
+
 ITEMS: list[ItemSpec] = [
     RETIREMENT,
     PENSION_ASSESSMENT,
@@ -493,4 +613,6 @@ ITEMS: list[ItemSpec] = [
     MEDICAL_INSURANCE_TRANSFER,
     RESIDENT_PENSION_ENROLMENT,
     OUT_OF_AREA_CARE,
+    EMPLOYEE_INSURANCE_ENROLMENT,
+    RETIREE_MEDICAL_BENEFITS,
 ]
