@@ -48,6 +48,10 @@ class Seal(Plugin):
     def public_jwk(self, *, kid: str) -> dict[str, Any]:
         raise NotImplementedError
 
+    def retire(self, *, kid: str) -> None:
+        """The key signs nothing more: an HSM destroys or disables it. Verifying needs only its public half,
+        which stays published in its SealKey row."""
+
 
 seals = Registry[Seal]("seal")
 
@@ -122,7 +126,10 @@ class Ed25519Seal(Seal):
         return self._private(kid).sign(data)
 
     def public_jwk(self, *, kid: str) -> dict[str, Any]:
-        return ed25519_public_jwk(self._private(kid), kid=kid)
+        jwk = SealKey.objects.filter(kid=kid, backend=self.plugin_id).values_list("public_jwk", flat=True).first()
+        if jwk is None:
+            raise NotFound(f"签章密钥 {kid} 不存在", f"No seal key {kid}")
+        return dict(jwk)
 
     def check_config(self) -> None:
         _kek()

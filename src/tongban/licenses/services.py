@@ -214,8 +214,10 @@ def seal_key_rotate(
         SealKey.objects.select_for_update().filter(region=region, department=department, state=SealKeyState.ACTIVE)
     )
     for old in retired:
-        old.state, old.retired_at = SealKeyState.RETIRED, now
-        old.save(update_fields=["state", "retired_at", "updated_at"])
+        # The private half is destroyed: a retired key can never sign again, even if the KEK leaks later.
+        seal_for(old).retire(kid=old.kid)
+        old.state, old.retired_at, old.private_sealed = SealKeyState.RETIRED, now, b""
+        old.save(update_fields=["state", "retired_at", "private_sealed", "updated_at"])
     backend = seals.load()
     kid = _next_kid(region, now.astimezone(TZ).year)
     made = backend.generate(kid=kid)

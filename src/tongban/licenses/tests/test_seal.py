@@ -79,3 +79,15 @@ def test_only_operators_rotate_keys(reviewer, amr):
 
     with pytest.raises(PermissionDenied):
         services.seal_key_rotate(actor=reviewer, department=amr)
+
+
+def test_a_retired_key_loses_its_private_half_and_can_sign_no_more(operator, amr):
+    from tongban.core.errors import NotFound
+
+    first = services.seal_key_rotate(actor=operator, department=amr)
+    services.seal_key_rotate(actor=operator, department=amr)
+    first.refresh_from_db()
+    assert bytes(first.private_sealed) == b""
+    with pytest.raises(NotFound):
+        seal_for(first).sign(kid=first.kid, data=b"backdated")
+    assert seal_for(first).public_jwk(kid=first.kid) == first.public_jwk  # still published
