@@ -245,10 +245,12 @@ def _active_key(*, department: Department | None, region: Region) -> SealKey:
 
 def _status_slot(region: Region) -> tuple[StatusList, int]:
     """A random free index on the region's current list; indices are never reused (licences stay forever)."""
+    # The region first, then its list: the order seal_key_rotate takes them too, so the two never deadlock, and
+    # two issues that find the list full open one successor, not two. Issues of a region queue here either way.
+    Region.objects.select_for_update().get(pk=region.pk)
     current = StatusList.objects.select_for_update().filter(region=region).order_by("-number").first()
     if current is None or current.allocated >= current.size * STATUS_LIST_FILL:
-        Region.objects.select_for_update().get(pk=region.pk)  # two first issues must not both open list n+1
-        number = (StatusList.objects.filter(region=region).aggregate(n=Max("number"))["n"] or 0) + 1
+        number = current.number + 1 if current else 1
         size, bits = STATUS_LIST_SIZE, STATUS_LIST_BITS
         current = StatusList.objects.create(region=region, number=number, size=size, bits=bits,
                                             data=bytes(size * bits // 8))  # fmt: skip
