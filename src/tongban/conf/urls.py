@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("tongban.forms.urls")),
     path("", include("tongban.forms.backfill_urls")),
     path("", include("tongban.cases.urls")),
+    path("", include("tongban.licenses.urls")),
+    path("", include("tongban.bundles.urls")),
     path("", include("tongban.feedback.urls")),
     path("", include("tongban.ui.urls")),
     path("", include("tongban.catalog.urls")),
