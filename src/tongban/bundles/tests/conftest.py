@@ -1,6 +1,15 @@
+from collections.abc import Iterator
+
 import pytest
 
+from tongban.bundles.selectors import definitions_forget
 from tongban.bundles.tests.factories import NewbornCity, newborn_city
+
+
+@pytest.fixture(autouse=True)
+def _fresh_definitions() -> Iterator[None]:
+    definitions_forget()  # kept per process for a minute: no test sees another's
+    yield
 
 
 @pytest.fixture

@@ -117,3 +117,23 @@ def test_answers_to_questions_no_longer_asked_and_unknown_options_are_dropped(ve
     guide = selectors.bundle_guide(version=version, answers={"hukou_here": "maybe", "card": "no", "photo": "no"})
     assert guide.situation.answers == {"card": ("no",)}
     assert guide.situation.unanswered == ("hukou_here",)
+
+
+def test_a_published_version_is_read_once_and_composed_from_memory_after(
+    version, django_assert_num_queries, monkeypatch
+):
+    selectors.bundle_guide(version=version, answers=ALL_YES)
+    with django_assert_num_queries(0):
+        selectors.bundle_guide(version=version, answers={"card": "no"})
+    monkeypatch.setattr(selectors, "DEFINITION_TTL", 0.0)  # a minute later: the catalogue is read again
+    with django_assert_num_queries(22):
+        selectors.bundle_guide(version=version, answers=ALL_YES)
+
+
+def test_a_draft_is_always_composed_from_the_catalogue_as_it_is(city, django_assert_num_queries):
+    from tongban.bundles.services import bundle_draft_save
+
+    draft = bundle_draft_save(spec=city.spec())
+    selectors.bundle_guide(version=draft, answers=ALL_YES)
+    with django_assert_num_queries(22):
+        selectors.bundle_guide(version=draft, answers=ALL_YES)
