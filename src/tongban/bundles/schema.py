@@ -67,6 +67,8 @@ class BundleSpec(BaseModel):
     @model_validator(mode="after")
     def _references(self) -> BundleSpec:
         """Keys unique and every reference to a known key; a message in Chinese and English (pydantic joins them)."""
+        if self.code == "new":
+            raise ValueError("编码 new 为保留字 / the code new is reserved")
         keys = [n.key for n in self.items]
         _unique(keys, "事项标识", "item key")
         reserved = sorted(set(keys) & RESERVED_NODE_KEYS)

@@ -37,6 +37,15 @@ def bundle_list() -> QuerySet[Bundle]:
     return Bundle.objects.filter(versions__status=VersionStatus.PUBLISHED).order_by("code").distinct()
 
 
+def bundle_list_all() -> QuerySet[Bundle]:
+    """Every bundle, drafts only too: for the operator's designer."""
+    return Bundle.objects.order_by("code")
+
+
+def bundle_exists(*, code: str) -> bool:
+    return Bundle.objects.filter(code=code).exists()
+
+
 def bundle_get(*, code: str) -> Bundle:
     bundle = Bundle.objects.filter(code=(code or "")[:40]).first()
     if bundle is None:

@@ -24,7 +24,7 @@ def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"label": label, "url": url} for label, url in [(_("首页"), reverse("catalog:home")), *pairs]]
 
 
-def _measure_rows(r: Reduction) -> list[dict[str, Any]]:
+def measure_rows(r: Reduction) -> list[dict[str, Any]]:
     labels = {
         "materials": _("需提交的材料（件）"),
         "form_fields": _("需填写的表单字段（项）"),
@@ -84,13 +84,13 @@ def bundle_view(request: HttpRequest, code: str) -> HttpResponse:
         "bundle": bundle,
         "version": version,
         "whole": whole,
-        "reduction_rows": _measure_rows(reduction_of(whole)),
+        "reduction_rows": measure_rows(reduction_of(whole)),
         "guide": guide,
         "questions": _questions(guide or compose(definition, {})),
         "breadcrumbs": _crumbs((_("一件事一次办"), reverse("bundles:list")), (bundle.name, "")),
     }
     if guide is not None:
-        context["guide_reduction_rows"] = _measure_rows(reduction_of(guide))
+        context["guide_reduction_rows"] = measure_rows(reduction_of(guide))
         context["items"] = [{"i": i, "upstream": [definition.name_of(u) for u in i.upstream]} for i in guide.items]
         context["materials"] = [
             {"m": m, "way": _way_label(m.way, m.exempt_because, definition),
