@@ -124,6 +124,15 @@ class Composition:
         """The item's own field keys → merged keys: how a child case gets only its item's fields (part 3)."""
         return {fk: f.key for f in self.fields for n, fk in f.sources if n == node}
 
+    def answers_for(self, node: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The merged form's values as the item's own form keys them, its fields only: what one child case
+        receives of the one form (part 3). Values of fields an upstream result fills are not here: they come
+        with that result."""
+        asked = {f.key for f in self.asked_fields}
+        return {
+            own: values[merged] for own, merged in self.fields_for(node).items() if merged in asked and merged in values
+        }
+
 
 # --- items --------------------------------------------------------------------------------------------------
 

@@ -114,3 +114,24 @@ def test_the_items_application_forms_are_one_merged_form():
     from tongban.bundles.reduction import reduction_of
 
     assert str(reduction_of(composition).materials) == "4→3"  # two forms become one
+
+
+def test_each_item_receives_the_one_forms_values_under_its_own_keys_and_nothing_else():
+    a = node("a", bound("name", "P.NAME"), free("phone", "phone", "联系电话"))
+    b = node("b", bound("applicant", "P.NAME"), free("phone", "phone", "联系电话"), free("shop", label="店名"))
+    c = node("c", bound("address", "P.ADDR"))
+    d = definition([a, b, c], flows=[Flow("a", "c", elements=("P.ADDR",))])
+    values = {"subject.P.NAME": "赵建华", "free.phone": "13800138000", "b.shop": "赵记面馆", "subject.P.ADDR": "x"}
+    composition = compose(d, {})
+    assert composition.answers_for("a", values) == {"name": "赵建华", "phone": "13800138000"}
+    assert composition.answers_for("b", values) == {"applicant": "赵建华", "phone": "13800138000", "shop": "赵记面馆"}
+    assert composition.answers_for("c", values) == {}  # the address comes with a's result
+
+
+def test_an_item_selected_only_by_an_answer_that_can_never_be_given_is_unreachable_and_says_why():
+    a = node("a")
+    b = node("b", core=False)
+    later = question("later", option("yes", "b"), requires=("first", "maybe"))
+    d = definition([a, b], questions=[question("first", option("yes"), option("no")), later])
+    (problem,) = definition_problems(d)
+    assert problem.code == "unreachable" and "first.maybe" in problem.zh and "can never be answered" in problem.en

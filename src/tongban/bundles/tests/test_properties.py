@@ -239,3 +239,21 @@ def test_an_element_asked_as_two_types_is_always_refused_and_never_merged(defini
     fields = compose(broken, None).fields
     assert not any(f.key == f"{binding[0]}.{binding[1]}" for f in fields)  # asked per item, flagged
     assert all(f.conflict for f in fields if f.element == binding[1] and f.role == binding[0])
+
+
+@settings(max_examples=120, deadline=None)
+@given(bundles_with_answers())
+def test_one_filled_form_gives_every_item_a_value_for_each_of_its_fields_not_filled_by_a_result(
+    case: tuple[Definition, dict[str, str]],
+) -> None:
+    definition, answers = case
+    composition = compose(definition, answers)
+    values = {f.key: f"v:{f.key}" for f in composition.asked_fields}
+    for item in composition.items:
+        given = composition.answers_for(item.node.key, values)
+        mapping = composition.fields_for(item.node.key)
+        for spec in item.node.fields:
+            merged = composition.field(mapping[spec.key])
+            assert (spec.key in given) == merged.asked
+            if merged.asked:
+                assert given[spec.key] == f"v:{merged.key}"
