@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils import timezone
 
 from tongban.cases import selectors
@@ -104,11 +103,3 @@ def decision_pdf(*, case: Case) -> bytes:
     if decision is None:
         raise NotFound("本办件尚未作出决定", "This case has no decision yet")
     return render_pdf("cases/decision_pdf.html", decision_context(case=case, decision=decision))
-
-
-def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
-    """A document for the browser to show (inline), never cached: it names the applicant."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
+from tongban.cases import results
 from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record, outstanding_deferrals
@@ -355,6 +356,8 @@ def case_decide(
     _move(case, Action.APPROVE if approve else Action.DENY, actor, reason=reason, data=evidence, revision=revision)
     case.decided_at = timezone.now()
     case.save()
+    if approve:
+        results.case_licences_issue(case=case, actor=actor)
     return case
 
 
@@ -385,6 +388,7 @@ def case_revoke(*, case_id: Any, actor: Actor, reason: str, revision: int | None
     case = _locked(case_id)
     _move(case, Action.REVOKE, actor, reason=reason, revision=revision)
     case.save()
+    results.case_licences_revoke(case=case, actor=actor, reason=reason.strip())
     return case
 
 

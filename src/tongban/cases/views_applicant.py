@@ -28,6 +28,7 @@ from tongban.cases.models import AutoCheck, Case, Pledge, Transition
 from tongban.cases.services import Actor
 from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown, DomainError, InvalidInput, NotFound, RateLimited
+from tongban.core.pdf import pdf_response
 from tongban.core.ratelimit import client_ip, rate_limit_hit
 from tongban.forms.uploads import CappedUploadHandler, posted_file
 from tongban.identity import selectors as identity
@@ -234,7 +235,7 @@ def case_decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
         pdf = documents.decision_pdf(case=case)
     except NotFound:
         raise Http404 from None
-    return documents.pdf_response(pdf, filename=f"decision-{case.number}.pdf")
+    return pdf_response(pdf, filename=f"decision-{case.number}.pdf")
 
 
 NOT_FOUND = ("未找到，请核对编号和查询码", "Not found; check the case number and the lookup code")

@@ -21,6 +21,7 @@ from tongban.cases.materials import case_materials
 from tongban.cases.models import Case, Pledge
 from tongban.cases.services import Actor
 from tongban.core.errors import DomainError, InvalidInput, NotFound
+from tongban.core.pdf import pdf_response
 from tongban.forms import selectors as forms
 from tongban.identity.decorators import staff_required
 from tongban.identity.models import Staff
@@ -151,7 +152,7 @@ def decision_pdf(request: HttpRequest, number: str) -> HttpResponse:
         pdf = documents.decision_pdf(case=case)
     except NotFound:
         raise Http404 from None
-    return documents.pdf_response(pdf, filename=f"decision-{case.number}.pdf")
+    return pdf_response(pdf, filename=f"decision-{case.number}.pdf")
 
 
 @staff_required

@@ -27,6 +27,7 @@ from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.exchange_data import exchange_load
 from tongban.demo.forms_data import forms_load
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
+from tongban.demo.licences_data import licences_load
 from tongban.demo.registry_data import registry_load
 from tongban.demo.rules_data import rules_load
 from tongban.identity.roles import RealNameLevel, Role
@@ -192,6 +193,9 @@ def demo_build(
         result.counts.update(stages.run("cases", "办件与好差评", lambda tick: cases_load(seed=seed, tick=tick)))
         result.counts["decision_rules"] = stages.run("rules", "秒批与告知承诺规则", lambda tick: rules_load(tick=tick))
         result.counts["bundles"] = stages.run("bundles", "一件事一次办", lambda tick: bundles_load(tick=tick))
+        holders = [a.username for a in PUBLIC_ACCOUNTS]
+        result.counts.update(stages.run("licences", "电子证照目录与存量证照",
+                                        lambda tick: licences_load(tick=tick, usernames=holders)))  # fmt: skip
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result

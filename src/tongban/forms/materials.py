@@ -30,7 +30,10 @@ from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from tongban.forms import selectors
 from tongban.forms.models import Attachment, Draft, Submission
 from tongban.forms.uploads import UploadRejected, inspect_upload, readable_size
-from tongban.identity.models import User
+from tongban.identity.models import Enterprise, Person, User
+from tongban.licenses import selectors as licences
+from tongban.licenses.models import Licence
+from tongban.licenses.sdjwt import VerifyPolicy, VerifyResult
 
 MAX_FILES_PER_MATERIAL = 10
 
@@ -42,6 +45,14 @@ class MaterialState:
     material: Material
     way: str  # EXEMPT (免提交), PLEDGE (告知承诺替代), PAPER (原件窗口核验), ONLINE (在线填写), UPLOAD
     files: list[Attachment] = field(default_factory=list)
+    licence: Licence | None = None  # the applicant's e-licence that stands for it (免提交, 证照代替)
+
+    @property
+    def licence_check(self) -> VerifyResult | None:
+        """The licence verified now, signature and status (what the reviewer sees instead of a copy)."""
+        if self.licence is None:
+            return None
+        return licences.licence_verify(presentation=self.licence.token, policy=VerifyPolicy(require_key_binding=False))
 
     @property
     def key(self) -> str:
@@ -84,20 +95,51 @@ def draft_guide(draft: Draft) -> GuideVersion | None:
         return None
 
 
-def _states(guide: GuideVersion | None, attachments: list[Attachment]) -> list[MaterialState]:
+def _states(
+    guide: GuideVersion | None, attachments: list[Attachment], held: dict[str, Licence] | None = None
+) -> list[MaterialState]:
     if guide is None:
         return []
     by_material: dict[Any, list[Attachment]] = {}
     for attachment in attachments:
         by_material.setdefault(attachment.material_id, []).append(attachment)
-    return [
-        MaterialState(material=m, way=_way(m), files=by_material.get(m.pk, []))
-        for m in sorted(guide.materials.all(), key=lambda m: m.position)
-    ]
+    out = []
+    for m in sorted(guide.materials.all(), key=lambda m: m.position):
+        licence = (held or {}).get(str(m.pk))
+        # A licence the applicant holds stands for the material, whatever the guide says of its source.
+        way = EXEMPT if licence is not None and _way(m) in (UPLOAD, PAPER, EXEMPT) else _way(m)
+        out.append(MaterialState(material=m, way=way, files=by_material.get(m.pk, []), licence=licence))
+    return out
+
+
+def _holder(draft: Draft | Submission) -> Person | Enterprise:
+    return draft.subject_enterprise or draft.subject_person or draft.agent
+
+
+def licences_held(*, guide: GuideVersion | None, holder: Person | Enterprise) -> dict[str, Licence]:
+    """Material id → the holder's current licence of a type that satisfies it (licence types name the
+    materials they replace)."""
+    if guide is None:
+        return {}
+    out = {}
+    for material in guide.materials.all():
+        match = licences.licence_for_material(holder=holder, material_name=material.name)
+        if match is not None:
+            out[str(material.pk)] = match
+    return out
 
 
 def material_states(*, draft: Draft) -> list[MaterialState]:
-    return _states(draft_guide(draft), list(Attachment.objects.filter(draft=draft)))
+    guide = draft_guide(draft)
+    held = licences_held(guide=guide, holder=_holder(draft))
+    return _states(guide, list(Attachment.objects.filter(draft=draft)), held)
+
+
+def licences_used(*, draft: Draft) -> dict[str, str]:
+    """At submission: material id → identifier of the licence that stands for it, kept on the submission so the
+    reviewer sees the licence the application was made with."""
+    return {key: licence.identifier for key, licence in licences_held(guide=draft_guide(draft),
+                                                                        holder=_holder(draft)).items()}  # fmt: skip
 
 
 def submission_material_states(*, submission: Submission) -> list[MaterialState]:
@@ -111,7 +153,11 @@ def submission_material_states(*, submission: Submission) -> list[MaterialState]
             guide = catalog.guide_published(submission.implementation)
         except NotFound:
             guide = None
-    return _states(guide, list(Attachment.objects.filter(submission=submission)))
+    used = {
+        key: licences.licence_find(identifier=identifier) for key, identifier in (submission.licences or {}).items()
+    }
+    held = {key: licence for key, licence in used.items() if licence is not None}
+    return _states(guide, list(Attachment.objects.filter(submission=submission)), held)
 
 
 def material_errors(*, draft: Draft) -> dict[str, DomainError]:

@@ -101,6 +101,7 @@ class Submission(BaseModel):
     declared = models.JSONField(default=dict)  # field key → {"value", "shared", "reason"}: disputed shared values
     self_declared = models.JSONField(default=list)  # bound fields asked because the hub could not answer
     written_back = models.JSONField(default=list)  # field keys written to the profile with consent
+    licences = models.JSONField(default=dict, blank=True)  # material id → e-licence identifier (免提交, 证照代替)
     fields_shown = models.PositiveSmallIntegerField()
     fields_prefilled = models.PositiveSmallIntegerField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)

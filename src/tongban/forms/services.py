@@ -23,7 +23,13 @@ from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, P
 from tongban.exchange import services as exchange
 from tongban.forms import selectors, signals
 from tongban.forms.fieldvalues import field_clean, missing_error
-from tongban.forms.materials import attachments_attach, draft_ensure_open, drafts_files_purge, material_errors
+from tongban.forms.materials import (
+    attachments_attach,
+    draft_ensure_open,
+    drafts_files_purge,
+    licences_used,
+    material_errors,
+)
 from tongban.forms.models import Channel, Draft, FormDefinition, FormVersion, Submission
 from tongban.forms.prefill import prefill_pull
 from tongban.forms.schema import FieldSpec, schema_compile
@@ -270,6 +276,19 @@ def page_errors(
     return errors
 
 
+def _licences_use_record(submission: Submission) -> None:
+    """Each licence that stood for a material is a use of the holder's data (谁用了我的数据)."""
+    holder = submission.subject_enterprise or submission.subject_person or submission.agent
+    code = holder.credit_code if isinstance(holder, Enterprise) else holder.id_number
+    for material_id, identifier in submission.licences.items():
+        audit_record(
+            action="licence.used_as_material", actor=f"department:{submission.department_id}",
+            object_type="licence", object_id=identifier, subject=code,
+            data={"case": submission.number, "material": material_id, "department": submission.department.name,
+                  "actor_name": submission.department.name, "purpose": "申请材料（电子证照代替，免提交）"},
+        )  # fmt: skip
+
+
 @transaction.atomic
 def draft_dispute(*, user: User, draft_id: Any, field_key: str, value: str, reason: str) -> Draft:
     """ "信息有误": open a correction request to the owner department; where the form allows it, the applicant's
@@ -432,8 +451,10 @@ def _submit(
         fields_prefilled=prefilled,
         channel=channel or draft.channel,
         operator=draft.operator,
+        licences=licences_used(draft=draft),
     )
     attachments_attach(draft=draft, submission=submission)
+    _licences_use_record(submission)
     submission.written_back = _write_back(
         submission=submission, view=view, consent=consent, subjects=selectors.draft_subjects(draft)
     )

@@ -45,6 +45,8 @@ class LicenceType(BaseModel):
     validity_years = models.PositiveSmallIntegerField(_("有效年限"), null=True, blank=True)
     trust_level = models.CharField(_("证照等级"), max_length=1, choices=TrustLevel.choices, default=TrustLevel.A)
     satisfies = models.JSONField(_("可替代的申请材料"), default=list, blank=True)
+    # Basic codes of the items whose approval issues this licence into the applicant's wallet (办理结果).
+    issued_by = models.JSONField(_("产生该证照的事项"), default=list, blank=True)
     # The `vct` names code and version: a breaking change to the fields is a new vct version (SD-JWT VC §3.2.2).
     vct_version = models.PositiveSmallIntegerField(default=1)
     active = models.BooleanField(default=True)
@@ -154,6 +156,7 @@ class Licence(BaseModel):
     holder_jwk = models.JSONField(null=True, blank=True)  # cnf.jwk: the wallet key presentations are bound to
     token = models.TextField()  # the issued SD-JWT VC with every disclosure: the holder's copy
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    source = models.CharField(max_length=60, blank=True, db_index=True)  # "case:<number>" when a case issued it
 
     class Meta:
         ordering = ["-issued_on", "identifier"]

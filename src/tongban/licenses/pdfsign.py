@@ -12,10 +12,14 @@ Rotation retires a department's key; what it signed still validates against the 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -30,6 +34,7 @@ from tongban.licenses.models import DocumentKey
 from tongban.licenses.seal import kek_open, kek_seal
 
 DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning (RFC 9336)
+T = TypeVar("T")
 ROOT_YEARS = 20
 SIGNER_YEARS = 5
 
@@ -179,6 +184,17 @@ def pdf_sign(*, pdf: bytes, department: Department, reason: str, location: str =
     return out.getvalue()  # type: ignore[no-any-return]
 
 
+def _outside_any_event_loop(call: Callable[[], T]) -> T:
+    """pyHanko's validator runs asyncio.run(): inside a running loop (an async view, a browser test's thread)
+    it is given a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 @dataclass(frozen=True)
 class PdfCheck:
     """What a licence PDF's signature says: intact (the bytes are what was signed), covering the whole file,
@@ -216,7 +232,7 @@ def pdf_signature_check(*, pdf: bytes, roots: list[x509.Certificate] | None = No
              for c in (roots if roots is not None else document_roots())]  # fmt: skip
     context = ValidationContext(trust_roots=trust, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_any_event_loop(lambda: validate_pdf_signature(signatures[-1], context))
     except (ValueError, KeyError):  # pyhanko.sign.validation.errors.SignatureValidationError is a ValueError
         return PdfCheck(signed=True)
     return PdfCheck(

@@ -93,6 +93,17 @@ def licence_types_for_material(*, material_name: str) -> list[LicenceType]:
     ]
 
 
+def licence_types_issued_by(*, item_code: str, department_id: Any) -> list[LicenceType]:
+    """The active types an approval of this item by this department issues (its 办理结果 as e-licences)."""
+    wanted = item_code.strip().upper()
+    return [t for t in licence_type_list().filter(department_id=department_id) if wanted in t.issued_by]
+
+
+def licences_from(*, source: str) -> QuerySet[Licence]:
+    """The licences something issued (`source` as licence_issue was given it, e.g. "case:<number>")."""
+    return Licence.objects.filter(source=source).select_related("licence_type", "department")
+
+
 def licence_get(*, identifier: str) -> Licence:
     try:
         return Licence.objects.select_related("licence_type", "department__region", "status_list").get(
@@ -100,6 +111,11 @@ def licence_get(*, identifier: str) -> Licence:
         )
     except Licence.DoesNotExist:
         raise NotFound("证照不存在", "No such licence") from None
+
+
+def licence_find(*, identifier: str) -> Licence | None:
+    """The licence with this identifier, or None (a submission's record of the licence it used)."""
+    return Licence.objects.select_related("licence_type", "department").filter(identifier=identifier).first()
 
 
 def licence_list_for_holder(*, holder: Person | Enterprise, include_ended: bool = False) -> QuerySet[Licence]:
@@ -212,3 +228,21 @@ def licence_verify(*, presentation: str, policy: VerifyPolicy, now: float | None
         presentation, trust=LocalTrust(), status=LocalStatusSource(), policy=policy,
         now=time.time() if now is None else now,
     )  # fmt: skip
+
+
+# --- What the platform publishes (SD-JWT VC issuer metadata, type metadata, status lists) ----------------
+
+
+def issuer_region(*, code: str) -> Region | None:
+    """The region whose licences name `<base>/issuers/<code>` as iss, if it has ever had a key."""
+    if not SealKey.objects.filter(region__code=code).exists():
+        return None
+    return Region.objects.filter(code=code).first()
+
+
+def status_list_find(*, region_code: str, number: int) -> StatusList | None:
+    return StatusList.objects.select_related("region").filter(region__code=region_code, number=number).first()
+
+
+def licence_type_version(*, code: str, version: int) -> LicenceType | None:
+    return LicenceType.objects.filter(code=code.strip().upper(), vct_version=version).first()

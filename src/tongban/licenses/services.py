@@ -124,6 +124,8 @@ def _fields_checked(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "type": kind,
                 "required": bool(spec.get("required", True)),
                 "disclosable": bool(spec.get("disclosable", True)),
+                # The application form field a case-issued licence takes this value from (default: `name`).
+                "from": str(spec.get("from", "") or name).strip(),
             }
         )
     return out
@@ -143,6 +145,7 @@ def licence_type_create(
     trust_level: TrustLevel | str = TrustLevel.A,
     satisfies: list[str] | None = None,
     name_en: str = "",
+    issued_by: list[str] | None = None,
 ) -> LicenceType:
     """Add a licence type to the catalogue (证照目录). Operators declare them; departments issue them."""
     ref = _actor_ref(actor, department=None, role=Role.OPERATOR)
@@ -177,6 +180,7 @@ def licence_type_create(
         validity_years=validity_years if validity_kind == ValidityKind.YEARS else None,
         trust_level=trust_level,
         satisfies=materials,
+        issued_by=list(dict.fromkeys(c.strip().upper() for c in issued_by or [] if c and c.strip())),
     )
     audit_record(
         action="licenses.type_created", actor=ref, object_type="licence_type", object_id=licence_type.code,
@@ -443,6 +447,7 @@ def licence_issue(
     holder_jwk: dict[str, Any] | None = None,
     serial: str | None = None,
     reason: str = "",
+    source: str = "",
 ) -> Licence:
     """Issue a licence of `licence_type` to `holder`, signed by the issuing department's active seal key.
 
@@ -457,7 +462,11 @@ def licence_issue(
     serial = (serial or uuid.uuid4().hex).upper()
     if Licence.objects.filter(department=licence_type.department, serial=serial).exists():
         raise Conflict("该证照序号已使用", "This serial is taken")
-    return _create(licence_type, spec, serial=serial, version=1, replaces=None, ref=ref, reason=reason)
+    licence = _create(licence_type, spec, serial=serial, version=1, replaces=None, ref=ref, reason=reason)
+    if source:  # what issued it ("case:<number>"): a revoked decision revokes what it issued
+        licence.source = source[:60]
+        licence.save(update_fields=["source"])
+    return licence
 
 
 def _move(licence: Licence, *, to: LicenceState, actor: Actor, reason: str, role: Role = Role.REVIEWER) -> Licence:

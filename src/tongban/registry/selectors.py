@@ -277,6 +277,8 @@ ACTION_LABELS = {
     "exchange.correction_rejected": gettext_lazy("数据纠错：未更正"),
     "form.submitted": gettext_lazy("提交申请"),
     "profile.written_back": gettext_lazy("本人同意回写一人一档"),
+    "licenses.issued": gettext_lazy("签发电子证照"),
+    "licence.used_as_material": gettext_lazy("调用电子证照作申请材料"),
 }
 
 

@@ -1,0 +1,44 @@
+"""The demo city's e-licences: the catalogue, existing licences imported (ID cards for the public accounts'
+people, a business licence for every firm), a 居住证 issued into the citizen's wallet by the 秒批 approval,
+and the legal representative's 食品经营许可 taking the firm's 营业执照 from the wallet (免提交)."""
+
+import pytest
+
+from tongban.catalog.selectors import implementation_get_by_code
+from tongban.demo.builder import demo_build
+from tongban.demo.tests.test_rules_data import RESIDENCE, SMALL, _apply
+from tongban.forms import materials
+from tongban.forms.services import draft_start
+from tongban.identity.models import Enterprise, User
+from tongban.licenses.models import Licence, LicenceType
+
+
+@pytest.fixture
+def built(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return demo_build(seed=7, **SMALL)
+
+
+def test_the_catalogue_and_the_existing_licences_are_loaded(built):
+    assert built.counts["licence_types"] == LicenceType.objects.count() == 4
+    assert Licence.objects.filter(licence_type__name="营业执照").count() == Enterprise.objects.count()
+    citizen = User.objects.get(username="citizen").person
+    assert Licence.objects.filter(licence_type__name="居民身份证", holder_person=citizen).exists()
+
+
+def test_the_residence_permit_approved_within_the_request_is_in_the_wallet(built, client):
+    citizen = User.objects.get(username="citizen")
+    case = _apply(citizen, "GA07002", {**RESIDENCE, "reason": "live"})
+    permit = Licence.objects.get(licence_type__name="居住证", holder_person=citizen.person)
+    assert permit.number == case.number and permit.fields["residence_address"] == RESIDENCE["residence_address"]
+    assert permit.fields["full_name"] == citizen.person.name and permit.fields["reason"] == "居住"
+    client.force_login(citizen)
+    assert "居住证" in client.get("/account/licences/").content.decode()
+
+
+def test_the_food_licence_application_takes_the_business_licence_from_the_wallet(built):
+    legalrep = User.objects.get(username="legalrep")
+    firm = Enterprise.objects.filter(legal_representative=legalrep.person).order_by("name").first()
+    draft = draft_start(user=legalrep, implementation=implementation_get_by_code("SC01003"), subject=firm)
+    [state] = [s for s in materials.material_states(draft=draft) if s.material.name == "营业执照"]
+    assert state.way == materials.EXEMPT and state.licence.holder_enterprise == firm
