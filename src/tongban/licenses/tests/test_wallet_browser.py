@@ -1,0 +1,53 @@
+"""A firm's legal representative opens 我的证照 in a real browser, reads the business licence and downloads its
+signed PDF; anyone scanning the printed QR code reads the public check page, which turns when the licence is
+revoked. axe on every page; screenshots at each step."""
+
+from __future__ import annotations
+
+import pytest
+
+from tongban.conftest import axe_violations, screenshot
+from tongban.identity.tests.factories import person_with_account
+from tongban.licenses import pdfsign, services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, client, live_server, user) -> None:
+    client.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])  # fmt: skip
+
+
+def _accessible(page, name: str) -> None:
+    assert axe_violations(page) == [], name
+    screenshot(page, f"licences-{name}")
+
+
+def test_the_holder_reads_the_licence_in_the_wallet_and_the_public_checks_it(page, client, live_server, firm, issue,
+                                                                            reviewer):  # fmt: skip
+    owner = person_with_account(name="赵建华")
+    firm.legal_representative = owner
+    firm.save(update_fields=["legal_representative"])
+    licence = issue()
+    _log_in(page, client, live_server, owner.user)
+
+    page.goto("/account/licences/")
+    card = page.get_by_role("link", name=licence.licence_type.name)
+    assert card.is_visible() and page.get_by_text(firm.name).first.is_visible()
+    _accessible(page, "wallet")
+    card.click()
+    assert page.get_by_role("heading", level=1).inner_text() == licence.licence_type.name
+    assert page.get_by_text(licence.fields["business_scope"]).is_visible()
+    _accessible(page, "detail")
+    href = page.get_by_role("link", name="下载签章版 PDF").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")  # with the page's session, as the link would
+    assert pdf.headers["content-type"] == "application/pdf" and pdfsign.pdf_signature_check(pdf=pdf.body()).valid
+
+    page.goto(f"/v/licence/{licence.identifier}")
+    assert page.get_by_text("该证照真实有效").is_visible()
+    _accessible(page, "check-valid")
+    services.licence_revoke(licence=licence, actor=reviewer, reason="注销登记")
+    page.reload()
+    assert page.get_by_text("不能作为有效证照使用").is_visible()
+    _accessible(page, "check-revoked")
