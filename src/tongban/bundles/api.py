@@ -46,7 +46,8 @@ class BundleSummaryOut(Schema):
     name_en: str
     kind: BundleKind
     version: int
-    reduction: ReductionOut
+    available: bool = Field(description="false while an item has no published guide (the reduction is then absent)")
+    reduction: ReductionOut | None
 
 
 class OptionOut(Schema):
@@ -153,13 +154,18 @@ def _items(composition: Composition) -> list[ItemOut]:
 
 def _summary(bundle: Any) -> dict[str, Any]:
     version = selectors.bundle_version_published(bundle=bundle)
+    try:
+        reduction: ReductionOut | None = _reduction(selectors.bundle_reduction(version=version))
+    except selectors.BundleItemUnavailable:
+        reduction = None  # one bundle with an item withdrawn does not hide the others
     return {
         "code": bundle.code,
         "name": bundle.name,
         "name_en": bundle.name_en,
         "kind": bundle.kind,
         "version": version.number,
-        "reduction": _reduction(selectors.bundle_reduction(version=version)),
+        "available": reduction is not None,
+        "reduction": reduction,
     }
 
 

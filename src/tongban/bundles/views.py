@@ -39,7 +39,11 @@ def bundle_list_view(request: HttpRequest) -> HttpResponse:
     rows = []
     for bundle in selectors.bundle_list():
         version = selectors.bundle_version_published(bundle=bundle)
-        rows.append({"bundle": bundle, "reduction": selectors.bundle_reduction(version=version)})
+        try:
+            reduction: Reduction | None = selectors.bundle_reduction(version=version)
+        except selectors.BundleItemUnavailable:
+            reduction = None  # listed as 暂停办理; the others stay usable
+        rows.append({"bundle": bundle, "reduction": reduction})
     return render(request, "bundles/list.html", {"rows": rows, "breadcrumbs": _crumbs((_("一件事一次办"), ""))})
 
 
@@ -76,7 +80,11 @@ def bundle_view(request: HttpRequest, code: str) -> HttpResponse:
         version = selectors.bundle_version_published(bundle=bundle)
     except NotFound as error:
         raise Http404(error.message) from error
-    definition = selectors.bundle_definition(version=version)  # read once; the rest is pure
+    try:
+        definition = selectors.bundle_definition(version=version)  # read once; the rest is pure
+    except selectors.BundleItemUnavailable as error:
+        context = {"bundle": bundle, "error": error, "breadcrumbs": _crumbs((bundle.name, ""))}
+        return render(request, "bundles/unavailable.html", context, status=409)
     whole = compose(definition, None)
     answers = _answers(request, definition)
     guide = compose(definition, answers) if answers else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tongban.bundles import selectors
 from tongban.bundles.services import bundle_import
 
 
@@ -45,3 +46,18 @@ def test_the_page_reads_the_bundle_once_whatever_it_composes(client, published, 
     # read once for the whole bundle, the guide for the answers and the measured reduction alike.
     with django_assert_max_num_queries(26):
         client.get("/bundles/newborn/", {"hukou_here": "yes", "card": "yes", "photo": "no"})
+
+
+def test_a_bundle_whose_item_is_no_longer_one_bodys_says_so_and_the_list_stays_usable(client, published):
+    from tongban.catalog.services import catalog_import_items
+    from tongban.catalog.tests.factories import item_spec
+    from tongban.identity.tests.factories import DepartmentFactory
+
+    # A second body now implements 出生户口登记, which the bundle names by its basic code: which one is meant?
+    catalog_import_items(specs=[item_spec(department=DepartmentFactory(), basic_code="GA07001", name="出生户口登记")])
+    selectors.definitions_forget()
+    response = client.get("/bundles/newborn/")
+    assert response.status_code == 409 and "该一件事暂停办理" in response.content.decode()
+    assert "暂停办理" in client.get("/bundles/").content.decode()
+    (listed,) = client.get("/api/v1/bundles").json()
+    assert listed["available"] is False and listed["reduction"] is None
