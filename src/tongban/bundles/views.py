@@ -83,8 +83,8 @@ def bundle_view(request: HttpRequest, code: str) -> HttpResponse:
     try:
         definition = selectors.bundle_definition(version=version)  # read once; the rest is pure
     except selectors.BundleItemUnavailable as error:
-        context = {"bundle": bundle, "error": error, "breadcrumbs": _crumbs((bundle.name, ""))}
-        return render(request, "bundles/unavailable.html", context, status=409)
+        paused = {"bundle": bundle, "error": error, "breadcrumbs": _crumbs((bundle.name, ""))}
+        return render(request, "bundles/unavailable.html", paused, status=409)
     whole = compose(definition, None)
     answers = _answers(request, definition)
     guide = compose(definition, answers) if answers else None
