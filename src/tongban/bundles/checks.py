@@ -22,7 +22,7 @@ CONFLICT_WORDS = {
 
 @dataclass(frozen=True)
 class Problem:
-    code: str  # cycle | unreachable | field_conflict | unknown_material | unknown_element | no_items
+    code: str  # cycle | unreachable | field_conflict | unknown_material | item_unavailable | no_items
     zh: str
     en: str
     where: tuple[str, ...] = ()  # node or question keys concerned
