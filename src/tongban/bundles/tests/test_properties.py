@@ -70,30 +70,36 @@ def definitions(draw: Any, *, acyclic: bool = True) -> Definition:
         )
         for u, d in sorted(edges)
     )
-    questions = tuple(
-        Question(
-            key=f"q{i}",
-            text=f"问题{i}",
-            options=tuple(
-                Option(key=f"o{j}", label=f"选项{j}", nodes=tuple(draw(st.sets(st.sampled_from(keys), max_size=3))))
-                for j in range(draw(st.integers(1, 3)))
-            ),
+    questions: list[Question] = []
+    for i in range(draw(st.integers(0, 4))):
+        options = tuple(
+            Option(key=f"o{j}", label=f"选项{j}", nodes=tuple(draw(st.sets(st.sampled_from(keys), max_size=3))))
+            for j in range(draw(st.integers(1, 3)))
         )
-        for i in range(draw(st.integers(0, 3)))
-    )
-    return Definition(code="random", name="随机一件事", nodes=tuple(nodes), flows=flows, questions=questions)
+        # A follow-up question asked only after some earlier answer, as the spec allows.
+        earlier = [(q.key, o.key) for q in questions for o in q.options]
+        requires = draw(st.none() | st.sampled_from(earlier)) if earlier else None
+        questions.append(
+            Question(key=f"q{i}", text=f"问题{i}", options=options, requires=requires, multiple=draw(st.booleans()))
+        )
+    return Definition(code="random", name="随机一件事", nodes=tuple(nodes), flows=flows, questions=tuple(questions))
 
 
 @st.composite
-def bundles_with_answers(draw: Any) -> tuple[Definition, dict[str, str]]:
+def bundles_with_answers(draw: Any) -> tuple[Definition, dict[str, Any]]:
     definition = draw(definitions())
-    answers = {q.key: draw(st.sampled_from([o.key for o in q.options] + [""])) for q in definition.questions}
+    answers: dict[str, Any] = {}
+    for q in definition.questions:
+        keys = [o.key for o in q.options] + ["", "unknown"]
+        answers[q.key] = (
+            draw(st.lists(st.sampled_from(keys), max_size=3)) if q.multiple else draw(st.sampled_from(keys))
+        )
     return definition, answers
 
 
 @settings(max_examples=150, deadline=None)
 @given(bundles_with_answers())
-def test_merging_never_asks_a_field_twice(case: tuple[Definition, dict[str, str]]) -> None:
+def test_merging_never_asks_a_field_twice(case: tuple[Definition, dict[str, Any]]) -> None:
     definition, answers = case
     fields = compose(definition, answers).fields
     keys = [f.key for f in fields]
@@ -106,7 +112,7 @@ def test_merging_never_asks_a_field_twice(case: tuple[Definition, dict[str, str]
 @settings(max_examples=150, deadline=None)
 @given(bundles_with_answers())
 def test_every_field_of_every_chosen_item_is_covered_once_and_required_when_the_item_requires_it(
-    case: tuple[Definition, dict[str, str]],
+    case: tuple[Definition, dict[str, Any]],
 ) -> None:
     definition, answers = case
     composition = compose(definition, answers)
@@ -127,14 +133,25 @@ def test_every_field_of_every_chosen_item_is_covered_once_and_required_when_the_
 @settings(max_examples=150, deadline=None)
 @given(bundles_with_answers())
 def test_the_chosen_items_are_the_core_and_the_answered_ones_each_after_what_it_needs(
-    case: tuple[Definition, dict[str, str]],
+    case: tuple[Definition, dict[str, Any]],
 ) -> None:
     definition, answers = case
     composition = compose(definition, answers)
+    # Re-derived plainly: a question is asked when it follows nothing or its answer was chosen; unknown options
+    # and answers to questions not asked count for nothing; a single-choice question takes the first known answer.
+    chosen: dict[str, list[str]] = {}
+    for q in definition.questions:
+        if q.requires is not None and q.requires[1] not in chosen.get(q.requires[0], []):
+            continue
+        raw = answers.get(q.key)
+        given = [v for v in (raw if isinstance(raw, list) else [raw]) if q.option(str(v)) is not None]
+        chosen[q.key] = list(dict.fromkeys(given)) if q.multiple else given[:1]
     expected = {n.key for n in definition.nodes if n.core} | {
-        k for q in definition.questions for o in q.options if answers.get(q.key) == o.key for k in o.nodes
+        k for q in definition.questions for o in q.options if o.key in chosen.get(q.key, []) for k in o.nodes
     }
     assert set(composition.node_keys) == expected
+    assert {k: list(v) for k, v in composition.situation.answers.items()} == {k: v for k, v in chosen.items() if v}
+    assert [q.key for q in composition.situation.asked] == list(chosen)
     place = {k: i for i, k in enumerate(composition.node_keys)}
     for flow in definition.flows:
         if flow.upstream in place and flow.downstream in place:
@@ -144,7 +161,7 @@ def test_the_chosen_items_are_the_core_and_the_answered_ones_each_after_what_it_
 @settings(max_examples=120, deadline=None)
 @given(bundles_with_answers())
 def test_the_critical_path_is_a_chain_of_the_dag_between_the_longest_item_and_all_of_them(
-    case: tuple[Definition, dict[str, str]],
+    case: tuple[Definition, dict[str, Any]],
 ) -> None:
     definition, answers = case
     composition = compose(definition, answers)
@@ -164,7 +181,7 @@ def test_the_critical_path_is_a_chain_of_the_dag_between_the_longest_item_and_al
     st.dictionaries(st.sampled_from(["subject.E1", "free.phone", "n0.note", "x"]), st.text(max_size=3)),
 )
 def test_keeping_answers_keeps_only_what_was_typed_and_keeping_twice_changes_nothing(
-    case: tuple[Definition, dict[str, str]], typed: dict[str, str]
+    case: tuple[Definition, dict[str, Any]], typed: dict[str, str]
 ) -> None:
     definition, answers = case
     composition = compose(definition, answers)
@@ -244,7 +261,7 @@ def test_an_element_asked_as_two_types_is_always_refused_and_never_merged(defini
 @settings(max_examples=120, deadline=None)
 @given(bundles_with_answers())
 def test_one_filled_form_gives_every_item_a_value_for_each_of_its_fields_not_filled_by_a_result(
-    case: tuple[Definition, dict[str, str]],
+    case: tuple[Definition, dict[str, Any]],
 ) -> None:
     definition, answers = case
     composition = compose(definition, answers)
