@@ -140,7 +140,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even bef
 NODE_MODULES = env_path("TONGBAN_NODE_MODULES", Path.cwd() / "node_modules")
 # Front-end packages come from npm (package.json); only their built files are served.
 STATICFILES_DIRS = [
-    (prefix, path) for prefix, path in [("vendor/echarts", NODE_MODULES / "echarts" / "dist")] if path.exists()
+    (prefix, path)
+    for prefix, path in [("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+                         ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist")]  # fmt: skip
+    if path.exists()
 ]
 MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root; served only through views
 STORAGES = {

@@ -226,3 +226,19 @@ class DocumentKey(BaseModel):
 
     def __repr__(self) -> str:
         return f"<DocumentKey {self.serial} {self.state}>"
+
+
+class ShowToken(BaseModel):
+    """One 亮证: a QR code's single-use reference to a presentation of the fields the holder ticked, valid for
+    seconds. The QR holds only `<base>/v/<ref>` (a whole SD-JWT fits no QR code); scanning it redeems it."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="+")
+    ref = models.CharField(max_length=32, unique=True)  # 128 random bits, hex
+    disclosed = models.JSONField(default=list)  # claim names shown
+    presentation = models.TextField()  # the SD-JWT with only those disclosures
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

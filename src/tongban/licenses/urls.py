@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.licenses import views, wellknown
+from tongban.licenses import views, views_verify, wellknown
 
 app_name = "licenses"
 
@@ -8,7 +8,10 @@ urlpatterns = [
     path("account/licences/", views.wallet, name="wallet"),
     path("account/licences/<str:identifier>/", views.licence_detail, name="detail"),
     path("account/licences/<str:identifier>/pdf", views.licence_download, name="pdf"),
+    path("account/licences/<str:identifier>/show", views_verify.licence_show, name="show"),
     path("v/licence/<str:identifier>", views.licence_check, name="check"),
+    path("v/<str:ref>", views_verify.scan, name="scan"),
+    path("verify/", views_verify.verify, name="verify"),
     path(".well-known/jwt-vc-issuer/issuers/<str:code>", wellknown.issuer_metadata, name="issuer_metadata"),
     path("vct/<str:code>/<int:version>", wellknown.type_metadata, name="type_metadata"),
     path("status/<str:code>/<int:number>", wellknown.status_list, name="status_list"),

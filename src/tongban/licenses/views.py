@@ -20,13 +20,13 @@ from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume
 from tongban.identity.models import Enterprise, Person, User
 from tongban.identity.pages import account_context
-from tongban.licenses import selectors
+from tongban.licenses import selectors, showing
 from tongban.licenses.codes import LicenceState
 from tongban.licenses.document import licence_pdf
 from tongban.licenses.models import Licence
 
 
-def _person(request: HttpRequest) -> Person:
+def wallet_person(request: HttpRequest) -> Person:
     user: User = request.user  # type: ignore[assignment]
     person = identity.person_for_user(user=user)
     if person is None:
@@ -39,7 +39,7 @@ def _holders(person: Person) -> list[Person | Enterprise]:
     return [person, *identity.enterprise_list_for_representative(person=person)]
 
 
-def _find(person: Person, identifier: str) -> Licence:
+def wallet_licence(person: Person, identifier: str) -> Licence:
     for holder in _holders(person):
         try:
             return selectors.licence_get_for_holder(holder=holder, identifier=identifier)
@@ -55,7 +55,7 @@ def _fields(licence: Licence) -> list[tuple[str, str]]:
 
 @login_required_resume
 def wallet(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = wallet_person(request)
     held = [(holder, list(selectors.licence_list_for_holder(holder=holder, include_ended=True)))
             for holder in _holders(person)]  # fmt: skip
     groups = [{"holder": holder, "licences": licences} for holder, licences in held]
@@ -66,18 +66,19 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 @login_required_resume
 def licence_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    licence = _find(_person(request), identifier)
+    licence = wallet_licence(wallet_person(request), identifier)
     context = account_context(
         request, section="licences", title=licence.licence_type.name,
         trail=[(_("我的证照"), reverse("licenses:wallet"))], licence=licence, fields=_fields(licence),
         history=selectors.licence_history(licence=licence), current=licence.state == LicenceState.ISSUED,
+        choosable=showing.choosable_fields(licence),
     )  # fmt: skip
     return render(request, "licenses/detail.html", context)
 
 
 @login_required_resume
 def licence_download(request: HttpRequest, identifier: str) -> HttpResponse:
-    licence = _find(_person(request), identifier)
+    licence = wallet_licence(wallet_person(request), identifier)
     return pdf_response(licence_pdf(licence=licence), filename=f"licence-{licence.number}.pdf")
 
 

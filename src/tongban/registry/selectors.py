@@ -278,6 +278,7 @@ ACTION_LABELS = {
     "form.submitted": gettext_lazy("提交申请"),
     "profile.written_back": gettext_lazy("本人同意回写一人一档"),
     "licenses.issued": gettext_lazy("签发电子证照"),
+    "licence.shown": gettext_lazy("亮证：被扫码核验"),
     "licence.used_as_material": gettext_lazy("调用电子证照作申请材料"),
 }
 

@@ -51,3 +51,40 @@ def test_the_holder_reads_the_licence_in_the_wallet_and_the_public_checks_it(pag
     page.reload()
     assert page.get_by_text("不能作为有效证照使用").is_visible()
     _accessible(page, "check-revoked")
+
+
+def test_the_holder_shows_two_fields_and_a_verifier_reads_the_qr_from_a_screenshot(
+    page, browser, client, live_server, firm, issue, tmp_path
+):
+    owner = person_with_account(name="赵建华")
+    firm.legal_representative = owner
+    firm.save(update_fields=["legal_representative"])
+    licence = issue()
+    _log_in(page, client, live_server, owner.user)
+    page.goto(f"/account/licences/{licence.identifier}/")
+    page.get_by_label("住所", exact=True).check()
+    page.get_by_label("经营范围", exact=True).check()
+    page.get_by_role("button", name="生成亮证二维码").click()
+    assert page.get_by_text("60 秒内有效").is_visible()
+    _accessible(page, "show")
+    shot = tmp_path / "qr.png"
+    page.locator(".qr-box").screenshot(path=str(shot))
+
+    verifier = browser.new_page(base_url=live_server.url)  # someone else's phone: no login
+    try:
+        verifier.goto("/verify/")
+        _accessible(verifier, "verify")
+        verifier.get_by_label("或选择二维码图片（截图、照片）").set_input_files(str(shot))
+        verifier.get_by_role("heading", name="核验结果").wait_for()
+        assert verifier.get_by_text("证照有效").is_visible()
+        assert verifier.get_by_text(licence.fields["address"]).is_visible()
+        assert verifier.get_by_text(licence.fields["business_scope"]).is_visible()
+        assert verifier.get_by_text(licence.fields["legal_representative"]).count() == 0  # not ticked
+        _accessible(verifier, "verify-valid")
+        verifier.goto("/verify/")
+        verifier.get_by_label("或选择二维码图片（截图、照片）").set_input_files(str(shot))
+        verifier.get_by_role("heading", name="核验结果").wait_for()
+        assert verifier.get_by_text("不能重复使用").is_visible()  # the same QR code twice
+        _accessible(verifier, "verify-replayed")
+    finally:
+        verifier.close()
