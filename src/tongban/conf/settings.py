@@ -139,12 +139,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it even before collectstatic
 NODE_MODULES = env_path("TONGBAN_NODE_MODULES", Path.cwd() / "node_modules")
 # Front-end packages come from npm (package.json); only their built files are served.
-STATICFILES_DIRS = [
-    (prefix, path)
-    for prefix, path in [("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-                         ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist")]  # fmt: skip
-    if path.exists()
+FRONTEND_PACKAGES = [
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist"),  # QR codes read on the licence verifier page
 ]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in FRONTEND_PACKAGES if path.exists()]
 MEDIA_ROOT = VAR_DIR / "media"  # uploads live outside the web root; served only through views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
