@@ -1,5 +1,5 @@
 """The bundles API: published bundles with their measured reduction, and the guide composed for answers
-(the situational guide of 一件事一次办). Public, like the catalogue: no login needed to read what applies."""
+(the situational guide of 一件事一次办) — public, like the catalogue; and the operator's draft and publish."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.security import django_auth
 
-from tongban.bundles import selectors
+from tongban.bundles import selectors, services
+from tongban.bundles.checks import Problem
 from tongban.bundles.merge import Composition, answers_kept
 from tongban.bundles.models import BundleKind
 from tongban.bundles.reduction import Reduction, reduction_of
+from tongban.bundles.schema import BundleSpec
+from tongban.core.errors import InvalidInput, PermissionDenied
 from tongban.core.problems import problem_openapi as _problem
+from tongban.identity.selectors import staff_for_user
 
 router = Router(tags=["bundles"])
 
@@ -251,3 +256,66 @@ def compose_guide(request: HttpRequest, code: str, payload: GuideIn) -> GuideOut
         kept=answers_kept(previous=payload.values, composition=composition),
         reduction=_reduction(reduction_of(composition)),
     )
+
+
+# --- the operator's designer, through the same services as its page ------------------------------------------
+
+_OPERATOR = {
+    "401": _problem("请先登录 Authentication required"),
+    "403": _problem("只有平台运营人员 Operators only"),
+}
+
+
+class ProblemOut(Schema):
+    code: str = Field(description="cycle / unreachable / field_conflict / unknown_material / item_unavailable")
+    zh: str
+    en: str
+    where: list[str] = Field(description="item or question keys concerned")
+
+
+class DraftOut(Schema):
+    code: str
+    version: int
+    status: str
+    problems: list[ProblemOut] = Field(description="what stops publishing (empty: it may be published)")
+
+
+def _operator(request: HttpRequest) -> str:
+    staff = staff_for_user(user=request.user)  # type: ignore[arg-type]
+    if staff is None or not staff.has_role("operator"):
+        raise PermissionDenied("只有平台运营人员可以设计一件事", "Only platform operators design bundles")
+    return f"staff:{staff.user.username}"
+
+
+def _problems(problems: list[Problem]) -> list[ProblemOut]:
+    return [ProblemOut(code=p.code, zh=p.zh, en=p.en, where=list(p.where)) for p in problems]
+
+
+@router.put(
+    "/manage/bundles/{code}/draft",
+    response=DraftOut,
+    auth=django_auth,
+    summary="保存一件事草稿 Save a bundle's draft and check it",
+    openapi_extra={"responses": {**_OPERATOR, **_INVALID}},
+)
+def draft_save(request: HttpRequest, code: str, spec: BundleSpec) -> DraftOut:
+    actor = _operator(request)
+    if spec.code != code:
+        raise InvalidInput("定义中的编码与地址不一致", "The code in the definition differs from the path", field="code")
+    draft = services.bundle_draft_save(spec=spec, actor=actor)
+    return DraftOut(
+        code=code, version=draft.number, status=draft.status, problems=_problems(selectors.bundle_check(version=draft))
+    )
+
+
+@router.post(
+    "/manage/bundles/{code}/publish",
+    response=DraftOut,
+    auth=django_auth,
+    summary="发布一件事草稿 Publish the bundle's draft (refused with every problem)",
+    openapi_extra={"responses": {**_OPERATOR, **_NOT_FOUND, **_INVALID, "409": _problem("没有草稿 No draft")}},
+)
+def draft_publish(request: HttpRequest, code: str) -> DraftOut:
+    actor = _operator(request)
+    version = services.bundle_publish(bundle=selectors.bundle_get(code=code), actor=actor)
+    return DraftOut(code=code, version=version.number, status=version.status, problems=[])

@@ -80,3 +80,34 @@ def test_the_bundles_api_conforms_to_its_openapi_description(case, published, ke
     if "code" in (case.path_parameters or {}):
         case.path_parameters["code"] = "newborn"
     case.call_and_validate()
+
+
+def _put_draft(client, spec, code="newborn"):  # type: ignore[no-untyped-def]
+    body = json.dumps(spec.model_dump(mode="json"), ensure_ascii=False)
+    return client.put(f"/api/v1/manage/bundles/{code}/draft", data=body, content_type="application/json")
+
+
+def test_an_operator_saves_a_draft_sees_its_problems_and_publishes_through_the_api(client, city):
+    from tongban.catalog.tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(roles=["operator"]).user)
+    spec = city.spec()
+    spec.edges.append(spec.edges[0].model_copy(update={"upstream": "insurance", "downstream": "hukou"}))
+    saved = _put_draft(client, spec).json()
+    assert (saved["version"], saved["status"]) == (1, "draft")
+    assert [p["code"] for p in saved["problems"]] == ["cycle"]
+    refused = client.post("/api/v1/manage/bundles/newborn/publish")
+    assert refused.status_code == 422 and refused.json()["problems"][0]["code"] == "cycle"
+    assert _put_draft(client, city.spec()).json()["problems"] == []
+    published = client.post("/api/v1/manage/bundles/newborn/publish")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+
+
+def test_only_operators_may_design_through_the_api(client, city):
+    from tongban.catalog.tests.factories import StaffFactory
+
+    assert _put_draft(client, city.spec()).status_code == 401
+    client.force_login(StaffFactory(roles=["reviewer"]).user)
+    assert _put_draft(client, city.spec()).status_code == 403
+    client.force_login(StaffFactory(roles=["operator"]).user)
+    assert _put_draft(client, city.spec(), code="other").status_code == 422
