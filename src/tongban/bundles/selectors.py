@@ -236,6 +236,12 @@ def definitions_forget() -> None:
     _definitions.clear()
 
 
+def bundle_outline(*, version: BundleVersion) -> Definition:
+    """The version as far as the catalogue resolves it (items it cannot resolve left out): what a designer
+    shows of a draft, problems or not."""
+    return _definition(version)[0]
+
+
 def bundle_check(*, version: BundleVersion) -> list[Problem]:
     """Everything that stops the version from being published (empty: it may be)."""
     definition, problems = _definition(version)

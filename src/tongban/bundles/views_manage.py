@@ -87,6 +87,17 @@ def _parse(text: str) -> tuple[BundleSpec | None, list[str]]:
         ]
 
 
+def _outline(version: Any) -> dict[str, Any]:
+    """Each item with the results it needs and the answers that choose it: the structure at a glance."""
+    definition = selectors.bundle_outline(version=version)
+    items = []
+    for node in definition.nodes:
+        upstream = [definition.name_of(f.upstream) for f in definition.flows if f.downstream == node.key]
+        chosen_by = [f"{q.text} → {o.label}" for q in definition.questions for o in q.options if node.key in o.nodes]
+        items.append({"node": node, "upstream": upstream, "selected_by": chosen_by})
+    return {"items": items, "questions": definition.questions}
+
+
 def _page(
     request: HttpRequest, *, bundle: Bundle | None, text: str, errors: list[str], problems: list[Problem]
 ) -> HttpResponse:
@@ -98,8 +109,10 @@ def _page(
             reduction_rows = measure_rows(reduction_of(compose(selectors.bundle_definition(version=draft), None)))
         except DomainError:
             reduction_rows = None
+    outline = _outline(draft or versions[0]) if draft is not None or versions else None
     context = {
         "bundle": bundle,
+        "outline": outline,
         "text": text,
         "errors": errors,
         "problems": problems,

@@ -47,6 +47,7 @@ def test_a_cycle_is_shown_with_its_path_and_the_typed_definition_is_kept(operato
     assert "出生户口登记 → 城乡居民医保参保登记 → 出生户口登记" in text
     assert "错误：" in text and 'aria-invalid="true"' in text
     assert "&quot;upstream&quot;: &quot;insurance&quot;" in text  # what was typed, kept
+    assert "草稿结构" in text and "出生医学证明签发、城乡居民医保参保登记" in text  # hukou needs both results now
     published = selectors.bundle_version_published(bundle=selectors.bundle_get(code="newborn"))
     assert published.number == 1  # still the version the public sees
     assert selectors.bundle_version_draft(bundle=published.bundle).status == VersionStatus.DRAFT
