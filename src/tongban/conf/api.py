@@ -17,6 +17,7 @@ from tongban.core.problems import problem_from_error, problem_response
 from tongban.exchange.api import router as exchange_router
 from tongban.forms.api import router as forms_router
 from tongban.identity.api import router as identity_router
+from tongban.licenses.api import router as licenses_router
 
 api = NinjaAPI(
     title="Tongban 通办 API",
@@ -72,5 +73,6 @@ api.add_router("/", catalog_router)
 api.add_router("/", identity_router)
 api.add_router("/", exchange_router)
 api.add_router("/", forms_router)
+api.add_router("/", licenses_router)
 api.add_router("/", cases_router)
 api.add_router("/", bundles_router)

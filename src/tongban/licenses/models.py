@@ -242,3 +242,20 @@ class ShowToken(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class LicenceGrant(BaseModel):
+    """用证授权: the holder lets a department fetch a licence, for a purpose, until a day, showing the fields
+    named. Revoking ends it at once; every fetch and every refused fetch is in the audit log."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="grants")
+    grantee = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=200)
+    disclosed = models.JSONField(default=list)  # claim names the grantee sees
+    valid_until = models.DateTimeField()
+    granted_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.licenses import views, views_verify, wellknown
+from tongban.licenses import views, views_grants, views_verify, wellknown
 
 app_name = "licenses"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("account/licences/<str:identifier>/", views.licence_detail, name="detail"),
     path("account/licences/<str:identifier>/pdf", views.licence_download, name="pdf"),
     path("account/licences/<str:identifier>/show", views_verify.licence_show, name="show"),
+    path("account/licences/<str:identifier>/grants", views_grants.grant_create, name="grant_create"),
+    path(
+        "account/licences/<str:identifier>/grants/<str:grant_id>/revoke", views_grants.grant_revoke, name="grant_revoke"
+    ),
     path("v/licence/<str:identifier>", views.licence_check, name="check"),
     path("v/<str:ref>", views_verify.scan, name="scan"),
     path("verify/", views_verify.verify, name="verify"),

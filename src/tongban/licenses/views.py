@@ -12,15 +12,16 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongban.core.errors import NotFound
+from tongban.core.errors import DomainError, NotFound
 from tongban.core.pdf import pdf_response
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume
 from tongban.identity.models import Enterprise, Person, User
 from tongban.identity.pages import account_context
-from tongban.licenses import selectors, showing
+from tongban.licenses import grants, selectors, showing
 from tongban.licenses.codes import LicenceState
 from tongban.licenses.document import licence_pdf
 from tongban.licenses.models import Licence
@@ -65,15 +66,20 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @login_required_resume
-def licence_detail(request: HttpRequest, identifier: str) -> HttpResponse:
-    licence = wallet_licence(wallet_person(request), identifier)
+def licence_detail(
+    request: HttpRequest, identifier: str, *, grant_error: DomainError | None = None, status: int = 200
+) -> HttpResponse:
+    person = wallet_person(request)
+    licence = wallet_licence(person, identifier)
     context = account_context(
         request, section="licences", title=licence.licence_type.name,
         trail=[(_("我的证照"), reverse("licenses:wallet"))], licence=licence, fields=_fields(licence),
         history=selectors.licence_history(licence=licence), current=licence.state == LicenceState.ISSUED,
-        choosable=showing.choosable_fields(licence),
+        choosable=showing.choosable_fields(licence), grants=list(grants.grants_of(person=person, licence=licence)),
+        grantees=grants.grantees(), grant_error=grant_error, posted=request.POST if grant_error else {},
+        now=timezone.now(),
     )  # fmt: skip
-    return render(request, "licenses/detail.html", context)
+    return render(request, "licenses/detail.html", context, status=status)
 
 
 @login_required_resume

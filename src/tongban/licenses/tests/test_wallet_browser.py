@@ -88,3 +88,26 @@ def test_the_holder_shows_two_fields_and_a_verifier_reads_the_qr_from_a_screensh
         _accessible(verifier, "verify-replayed")
     finally:
         verifier.close()
+
+
+def test_the_holder_authorises_a_department_and_revokes_it(page, client, live_server, firm, issue):
+    from tongban.identity.tests.factories import DepartmentFactory
+
+    owner = person_with_account(name="赵建华")
+    firm.legal_representative = owner
+    firm.save(update_fields=["legal_representative"])
+    fund = DepartmentFactory(name="示范市住房公积金管理中心")
+    licence = issue()
+    _log_in(page, client, live_server, owner.user)
+    page.goto(f"/account/licences/{licence.identifier}/")
+    page.get_by_label("被授权部门").select_option(label=fund.name)
+    page.get_by_label("用途").fill("单位缴存登记核验营业执照")
+    page.get_by_label("授权天数（1–365）").fill("30")
+    page.locator("#grant-address").check()
+    page.get_by_role("button", name="授权", exact=True).click()
+    row = page.get_by_role("row", name=fund.name)
+    assert row.get_by_text("有效").is_visible() and row.get_by_text("单位缴存登记核验营业执照").is_visible()
+    _accessible(page, "grant")
+    row.get_by_role("button", name="撤销").click()
+    assert page.get_by_role("row", name=fund.name).get_by_text("已撤销").is_visible()
+    _accessible(page, "grant-revoked")
