@@ -280,6 +280,10 @@ ACTION_LABELS = {
     "licenses.issued": gettext_lazy("签发电子证照"),
     "licence.shown": gettext_lazy("亮证：被扫码核验"),
     "licence.used_as_material": gettext_lazy("调用电子证照作申请材料"),
+    "licence.grant_created": gettext_lazy("授权部门使用电子证照"),
+    "licence.grant_used": gettext_lazy("部门凭授权调取电子证照"),
+    "licence.grant_refused": gettext_lazy("授权已失效，调取被拒绝"),
+    "licence.grant_revoked": gettext_lazy("撤销用证授权"),
 }
 
 
