@@ -259,3 +259,29 @@ class LicenceGrant(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class TrustedIssuer(BaseModel):
+    """An issuer of another region on the trust list (跨区域互认): its keys, the licence types it may issue, and
+    the status lists this platform last fetched for it (so a verifier here still checks revocation when that
+    region cannot be reached, saying how old its list is). This platform's own regions need no row."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("信任")
+        SUSPENDED = "suspended", _("暂停信任")
+        WITHDRAWN = "withdrawn", _("撤销信任")
+
+    iss = models.URLField(max_length=300, unique=True)
+    name = models.CharField(max_length=200)
+    region_code = models.CharField(max_length=12)
+    jwks = models.JSONField(default=dict)
+    vct_allowed = models.JSONField(default=list, blank=True)  # vct prefixes it may issue; empty: any
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    status_lists = models.JSONField(default=dict, blank=True)  # uri → the last statuslist+jwt that verified
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.iss})"

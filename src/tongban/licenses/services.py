@@ -12,6 +12,7 @@ import math
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -273,6 +274,13 @@ def _status_write(licence: Licence, state: str) -> None:
     statuslist.status_set(data, licence.status_idx, STATE_STATUS[state], bits=lst.bits)
     lst.data = bytes(data)
     lst.save(update_fields=["data", "updated_at"])
+
+
+def platform_sign(*, region: Region) -> tuple[str, Callable[[bytes], bytes]]:
+    """The kid and a signer of the region's platform key (status lists, the trust list)."""
+    with transaction.atomic():
+        key = _active_key(department=None, region=region)
+    return key.kid, lambda data: seal_for(key).sign(kid=key.kid, data=data)
 
 
 def status_list_sign(*, status_list: StatusList, now: datetime | None = None) -> str:

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from tongban.core.audit import audit_record
 from tongban.core.errors import InvalidInput
-from tongban.licenses import selectors
 from tongban.licenses.models import Licence, ShowToken
 from tongban.licenses.sdjwt import VerifyPolicy, VerifyResult, sd_jwt_present
+from tongban.licenses.trust import licence_verify_anywhere
 
 SHOW_SECONDS = 60
 # Shown with every licence: what it is and who issued it; the holder ticks the rest.
@@ -94,8 +94,8 @@ def licence_show(*, licence: Licence, fields: list[str], seconds: int = SHOW_SEC
 
 
 def presentation_check(*, presentation: str) -> VerifyResult:
-    """A pasted presentation, verified against this platform's keys and current status lists."""
-    return selectors.licence_verify(presentation=presentation, policy=VerifyPolicy(require_key_binding=False))
+    """A pasted presentation, of this platform's issuers or any the trust list trusts (跨区域互认)."""
+    return licence_verify_anywhere(presentation=presentation, policy=VerifyPolicy(require_key_binding=False))
 
 
 @transaction.atomic

@@ -19,4 +19,5 @@ urlpatterns = [
     path(".well-known/jwt-vc-issuer/issuers/<str:code>", wellknown.issuer_metadata, name="issuer_metadata"),
     path("vct/<str:code>/<int:version>", wellknown.type_metadata, name="type_metadata"),
     path("status/<str:code>/<int:number>", wellknown.status_list, name="status_list"),
+    path("trust/list.jwt", wellknown.trust_list, name="trust_list"),
 ]

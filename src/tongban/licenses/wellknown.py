@@ -4,7 +4,8 @@
   `iss`) and the `jwks` of every key of the region's issuers, retired ones too, so old licences verify;
 - `/vct/<type>/<version>` — SD-JWT VC type metadata: the licence's name and each claim's labels (zh, en)
   and whether a holder may withhold it;
-- `/status/<region>/<n>` — the Token Status List as a signed `statuslist+jwt`, cached for its `ttl`.
+- `/status/<region>/<n>` — the Token Status List as a signed `statuslist+jwt`, cached for its `ttl`;
+- `/trust/list.jwt` — the trust list: every issuer this platform trusts, with its keys (licenses.trust).
 
 All public: they hold public keys, names and status bits, nothing about a holder.
 """
@@ -16,7 +17,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from tongban.licenses import selectors, services
+from tongban.licenses import selectors, services, trust
 
 STATUS_CACHE_PREFIX = "licences:status-list:"
 
@@ -71,3 +72,12 @@ def status_list(request: HttpRequest, code: str, number: int) -> HttpResponse:
         cache.set(key, token, timeout=min(ttl, 60))
     response = HttpResponse(token, content_type="application/statuslist+jwt")
     return _public(response, seconds=min(ttl, 60))
+
+
+@require_GET
+def trust_list(request: HttpRequest) -> HttpResponse:
+    """The issuers this platform trusts, its own and other regions', as a signed JWS."""
+    token = trust.trust_list_token()
+    if token is None:
+        raise Http404
+    return _public(HttpResponse(token, content_type="application/jwt"), seconds=300)
