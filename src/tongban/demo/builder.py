@@ -25,6 +25,7 @@ from tongban.demo.calendar_data import calendar_load
 from tongban.demo.cases_data import cases_load
 from tongban.demo.content import DEPARTMENTS, REGIONS, code_of, item_specs
 from tongban.demo.exchange_data import exchange_load
+from tongban.demo.federation_data import federation_load
 from tongban.demo.forms_data import forms_load
 from tongban.demo.generators import DEFAULT_ENTERPRISES, DEFAULT_PERSONS, DEFAULT_SEED, City, generate_city
 from tongban.demo.licences_data import licences_load
@@ -196,6 +197,8 @@ def demo_build(
         holders = [a.username for a in PUBLIC_ACCOUNTS]
         result.counts.update(stages.run("licences", "电子证照目录与存量证照",
                                         lambda tick: licences_load(tick=tick, usernames=holders)))  # fmt: skip
+        result.counts["trusted_issuers"] = stages.run("federation", "跨区域互认信任列表",
+                                                      lambda tick: federation_load(tick=tick))  # fmt: skip
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))
     result.counts["accounts"] = len(ALL_ACCOUNTS)
     return result

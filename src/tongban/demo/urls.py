@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongban.demo import rp
+from tongban.demo import foreign, rp
 
 app_name = "demo"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("rp/login", rp.login, name="rp_login"),
     path("rp/callback", rp.callback, name="rp_callback"),
     path("rp/logout", rp.logout, name="rp_logout"),
+    path("foreign-licences/", foreign.foreign_licences, name="foreign_licences"),
 ]

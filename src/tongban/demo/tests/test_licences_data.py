@@ -42,3 +42,16 @@ def test_the_food_licence_application_takes_the_business_licence_from_the_wallet
     draft = draft_start(user=legalrep, implementation=implementation_get_by_code("SC01003"), subject=firm)
     [state] = [s for s in materials.material_states(draft=draft) if s.material.name == "营业执照"]
     assert state.way == materials.EXEMPT and state.licence.holder_enterprise == firm
+
+
+def test_the_neighbours_licences_verify_as_the_demo_page_says(built, client, settings):
+    from tongban.demo.federation_data import foreign_samples
+
+    settings.DEMO_MODE = True
+    page = client.get("/demo/foreign-licences/").content.decode()
+    assert "邻省示范市" in page and "远方市" in page
+    for sample in foreign_samples():
+        result = client.post("/verify/", {"token": sample.presentation}).content.decode()
+        assert sample.expected in result, sample.label
+    settings.DEMO_MODE = False
+    assert client.get("/demo/foreign-licences/").status_code == 404
