@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from tongban.cases import decisions, documents, selectors, services
+from tongban.cases import decisions, documents, results, selectors, services
 from tongban.cases.clock import Clock
 from tongban.cases.codes import Action, ClockColour, State, allowed_actions
 from tongban.cases.materials import case_materials
@@ -119,6 +119,7 @@ def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
         timeline=timeline,
         notice=selectors.correction_notice(case=case),
         has_decision=case.state in documents.DOCUMENT_STATES,
+        licences=results.case_licences(case=case),
         can_correct=Action.CORRECT in actions,
         materials=_material_rows(case, mine),
         can_withdraw=Action.WITHDRAW in actions,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongban.cases import decisions, documents, selectors, services
+from tongban.cases import decisions, documents, results, selectors, services
 from tongban.cases.codes import Action, ClockColour, Delivery, State, SuspensionKind, allowed_actions
 from tongban.cases.materials import case_materials
 from tongban.cases.models import Case, Pledge
@@ -95,6 +95,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "can_check_pledge": pending and mine and staff.has_role(Role.REVIEWER),
         "can": can,
         "decision_pdf": mine and case.state in documents.DOCUMENT_STATES,
+        "licences": results.case_licences(case=case),
         "supervisor": staff.has_role(Role.SUPERVISOR),
         "kinds": SuspensionKind.choices,
         "deliveries": Delivery.choices,
