@@ -59,7 +59,8 @@ def grant_presentation(request: HttpRequest, grant_id: str) -> dict[str, Any]:
 
 @router.post("/licences/verify", response=VerifyOut, auth=None,
              summary="核验电子证照 Verify a licence presentation",
-             openapi_extra={"responses": {"422": problem_openapi("请求参数有误 Invalid input")}})  # fmt: skip
+             openapi_extra={"responses": {"400": problem_openapi("请求体不是 JSON Body is not JSON"),
+                                          "422": problem_openapi("请求参数有误 Invalid input")}})  # fmt: skip
 def verify_presentation(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
     result = showing.presentation_check(presentation=payload.presentation)
     claims = {name: result.claims.get(name) for name in result.disclosed} if result.valid else {}

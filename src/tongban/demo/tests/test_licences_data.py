@@ -6,6 +6,7 @@ import pytest
 
 from tongban.catalog.selectors import implementation_get_by_code
 from tongban.demo.builder import demo_build
+from tongban.demo.federation_data import foreign_samples
 from tongban.demo.tests.test_rules_data import RESIDENCE, SMALL, _apply
 from tongban.forms import materials
 from tongban.forms.services import draft_start
@@ -19,11 +20,24 @@ def built(db, settings):
     return demo_build(seed=7, **SMALL)
 
 
-def test_the_catalogue_and_the_existing_licences_are_loaded(built):
+def test_the_catalogue_the_existing_licences_the_food_licence_and_the_neighbours(built, client, settings):
     assert built.counts["licence_types"] == LicenceType.objects.count() == 4
     assert Licence.objects.filter(licence_type__name="营业执照").count() == Enterprise.objects.count()
     citizen = User.objects.get(username="citizen").person
     assert Licence.objects.filter(licence_type__name="居民身份证", holder_person=citizen).exists()
+    legalrep = User.objects.get(username="legalrep")
+    firm = Enterprise.objects.filter(legal_representative=legalrep.person).order_by("name").first()
+    draft = draft_start(user=legalrep, implementation=implementation_get_by_code("SC01003"), subject=firm)
+    [state] = [s for s in materials.material_states(draft=draft) if s.material.name == "营业执照"]
+    assert state.way == materials.EXEMPT and state.licence.holder_enterprise == firm
+    settings.DEMO_MODE = True
+    page = client.get("/demo/foreign-licences/").content.decode()
+    assert "邻省示范市" in page and "远方市" in page
+    for sample in foreign_samples():
+        result = client.post("/verify/", {"token": sample.presentation}).content.decode()
+        assert sample.expected in result, sample.label
+    settings.DEMO_MODE = False
+    assert client.get("/demo/foreign-licences/").status_code == 404
 
 
 def test_the_residence_permit_approved_within_the_request_is_in_the_wallet(built, client):
@@ -34,24 +48,3 @@ def test_the_residence_permit_approved_within_the_request_is_in_the_wallet(built
     assert permit.fields["full_name"] == citizen.person.name and permit.fields["reason"] == "居住"
     client.force_login(citizen)
     assert "居住证" in client.get("/account/licences/").content.decode()
-
-
-def test_the_food_licence_application_takes_the_business_licence_from_the_wallet(built):
-    legalrep = User.objects.get(username="legalrep")
-    firm = Enterprise.objects.filter(legal_representative=legalrep.person).order_by("name").first()
-    draft = draft_start(user=legalrep, implementation=implementation_get_by_code("SC01003"), subject=firm)
-    [state] = [s for s in materials.material_states(draft=draft) if s.material.name == "营业执照"]
-    assert state.way == materials.EXEMPT and state.licence.holder_enterprise == firm
-
-
-def test_the_neighbours_licences_verify_as_the_demo_page_says(built, client, settings):
-    from tongban.demo.federation_data import foreign_samples
-
-    settings.DEMO_MODE = True
-    page = client.get("/demo/foreign-licences/").content.decode()
-    assert "邻省示范市" in page and "远方市" in page
-    for sample in foreign_samples():
-        result = client.post("/verify/", {"token": sample.presentation}).content.decode()
-        assert sample.expected in result, sample.label
-    settings.DEMO_MODE = False
-    assert client.get("/demo/foreign-licences/").status_code == 404
