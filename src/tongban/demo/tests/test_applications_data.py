@@ -4,17 +4,19 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from tongban.demo.builder import demo_build
+from tongban.demo.tests.conftest import city_per_module
 from tongban.forms import selectors
 from tongban.forms.models import Submission
 
 SMALL = {"persons": 80, "enterprises": 12}
 
 
+city_once = city_per_module(seed=7, **SMALL)
+
+
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_build(seed=7, **SMALL)
+def built(city_once, db, fast_hashing):
+    return city_once
 
 
 def test_every_demo_form_has_past_applications_within_the_last_120_days(built):

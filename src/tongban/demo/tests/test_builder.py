@@ -3,37 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from tongban.cases.selectors import intake_departments
 from tongban.cases.window_queries import window_cases
 from tongban.catalog.selectors import item_search
 from tongban.core.calendar import add_working_days
 from tongban.core.models import CalendarDay
-from tongban.demo import builder
-from tongban.demo.builder import ALL_ACCOUNTS, DEMO_PASSWORD, city_exists, demo_build
+from tongban.demo.builder import DEMO_PASSWORD, city_exists
 from tongban.demo.calendar_data import provisional_year
 from tongban.demo.content import DEPARTMENTS, ITEMS
+from tongban.demo.tests.conftest import city_per_module
 from tongban.forms.selectors import implementations_with_form
-from tongban.identity.models import Department, Enterprise, Person, Region, Staff, User
+from tongban.identity.models import Department, Enterprise, Person, Region, Staff
 from tongban.identity.roles import Role
 from tongban.identity.services import login_start
 
 SMALL = {"persons": 80, "enterprises": 16}
 
 
-@pytest.fixture
-def fast_hashing(settings):
-    # The build hashes one password per account; argon2 is slow on purpose, tests need not be.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+city_once = city_per_module(seed=11, **SMALL)
 
 
 @pytest.fixture
-def built(db, fast_hashing):
-    return demo_build(seed=11, **SMALL)
+def built(city_once, db, fast_hashing):
+    return city_once
 
 
 def test_the_build_creates_the_city_through_the_services(built):
@@ -99,40 +94,6 @@ def test_the_oidc_demo_client_is_registered_for_the_provident_fund_centre(built)
     app = get_application_model().objects.get(client_id="demo-gjj")
     assert app.name == "示范市住房公积金管理中心业务系统"
     assert "http://127.0.0.1:8000/demo/rp/callback" in app.redirect_uris.split()
-
-
-def test_a_failed_build_leaves_nothing_behind(db, fast_hashing, monkeypatch):
-    def broken(**kwargs):
-        raise RuntimeError("registry down")
-
-    monkeypatch.setattr(builder, "oidc_client_register", broken)
-    with pytest.raises(RuntimeError):
-        demo_build(seed=11, **SMALL)
-    assert not city_exists()
-    assert Person.objects.count() == 0 and User.objects.count() == 0
-
-
-def test_the_command_builds_once_then_only_prints_the_accounts(db, fast_hashing):
-    out = StringIO()
-    call_command("demo", "--persons", "60", "--enterprises", "10", stdout=out)
-    text = out.getvalue()
-    assert "示范市已建成" in text and "打开 http://127.0.0.1:8000" in text
-    for account in ALL_ACCOUNTS:
-        assert account.username in text
-    assert DEMO_PASSWORD in text
-    people = Person.objects.count()
-
-    again = StringIO()
-    call_command("demo", stdout=again)
-    assert "示范市已存在" in again.getvalue() and "citizen" in again.getvalue()
-    assert Person.objects.count() == people
-
-
-def test_the_command_refuses_outside_demo_mode(db, settings):
-    settings.DEMO_MODE = False
-    with pytest.raises(CommandError, match="演示模式"):
-        call_command("demo", stdout=StringIO())
-    assert not city_exists()
 
 
 def test_the_city_has_a_provisional_calendar_for_the_year_after_the_package(built):

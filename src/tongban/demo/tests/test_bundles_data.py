@@ -4,16 +4,18 @@ reachable, the items' forms agree), and their reduction is computed from the cit
 import pytest
 
 from tongban.bundles import selectors
-from tongban.demo.builder import demo_build
 from tongban.demo.content.bundles import BUNDLES
+from tongban.demo.tests.conftest import city_per_module
 
 SMALL = {"persons": 60, "enterprises": 10}
 
 
+city_once = city_per_module(seed=7, **SMALL)
+
+
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_build(seed=7, **SMALL)
+def built(city_once, db, fast_hashing):
+    return city_once
 
 
 def test_the_five_bundles_are_published_and_measured(built):

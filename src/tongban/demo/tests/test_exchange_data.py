@@ -2,17 +2,19 @@
 
 import pytest
 
-from tongban.demo.builder import demo_build
+from tongban.demo.tests.conftest import city_per_module
 from tongban.exchange import selectors
 from tongban.identity.models import Staff
 
 SMALL = {"persons": 60, "enterprises": 10}
 
 
+city_once = city_per_module(seed=7, **SMALL)
+
+
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_build(seed=7, **SMALL)
+def built(city_once, db, fast_hashing):
+    return city_once
 
 
 def test_the_demo_steward_sees_requests_and_a_grant(built, client):

@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 from django.db.models import F
 
-from tongban.demo.builder import demo_build
 from tongban.demo.registry_data import ENTERPRISE_ELEMENTS, PERSON_ELEMENTS
+from tongban.demo.tests.conftest import city_per_module
 from tongban.identity.models import Enterprise, Person
 from tongban.registry.models import DataElement, ElementValue
 from tongban.registry.selectors import profile_for_subject, profile_values
 
+city_once = city_per_module(seed=11, persons=60, enterprises=12)
+
 
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_build(seed=11, persons=60, enterprises=12)
+def built(city_once, db, fast_hashing):
+    return city_once
 
 
 def test_at_least_thirty_elements_each_owned_by_a_department(built):
