@@ -113,10 +113,10 @@ class NewbornCity:
                  "options": [{"key": "yes", "label": "是", "items": ["hukou"]}, {"key": "no", "label": "否"}]},
                 {"key": "card", "text": "是否同时申领社会保障卡？", "text_en": "Apply for the card too?",
                  "options": [{"key": "yes", "label": "是", "items": ["card"]}, {"key": "no", "label": "否"}]},
-                {"key": "photo", "text": "是否已有证件照？", "requires": "card.yes",
-                 "options": [{"key": "no", "label": "没有，现在上传",
+                {"key": "photo", "text": "证件照如何提供？", "requires": "card.yes",
+                 "options": [{"key": "no", "label": "现在上传",
                               "materials": [{"item": "card", "material": "近期正面免冠彩色证件照"}]},
-                             {"key": "yes", "label": "已有，窗口现场拍摄"}]},
+                             {"key": "yes", "label": "到窗口现场拍摄"}]},
             ],
         }  # fmt: skip
         data.update(changes)

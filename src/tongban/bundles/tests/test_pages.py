@@ -23,13 +23,13 @@ def test_the_bundle_page_shows_the_measured_reduction_and_asks_the_first_questio
     text = response.content.decode()
     assert response.status_code == 200
     assert "父母一方是否为本市户籍？" in text and "是否同时申领社会保障卡？" in text
-    assert "是否已有证件照？" not in text  # asked only after choosing the card
+    assert "证件照如何提供？" not in text  # asked only after choosing the card
     assert "您需要办理的事项" not in text
 
 
 def test_answering_composes_the_guide_and_asks_the_follow_up(client, published):
     text = client.get("/bundles/newborn/", {"hukou_here": "yes", "card": "yes"}).content.decode()
-    assert "是否已有证件照？" in text
+    assert "证件照如何提供？" in text
     assert 'value="yes" checked' in text
     assert "需先取得以下事项的办理结果（自动流转）：出生医学证明签发" in text
     assert "免提交（由“出生医学证明签发”的办理结果提供）" in text
