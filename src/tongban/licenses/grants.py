@@ -21,7 +21,7 @@ from tongban.identity.models import Department, Person, Staff
 from tongban.licenses.codes import LicenceState
 from tongban.licenses.models import Licence, LicenceGrant
 from tongban.licenses.sdjwt import sd_jwt_present
-from tongban.licenses.showing import ALWAYS_SHOWN, choosable_fields
+from tongban.licenses.showing import disclosures_chosen
 
 MAX_DAYS = 365
 
@@ -59,11 +59,7 @@ def grant_create(
         raise InvalidInput(f"授权期限为 1 至 {MAX_DAYS} 天", f"The period is 1 to {MAX_DAYS} days", field="days")
     if licence.state != LicenceState.ISSUED:
         raise InvalidInput("只能授权使用有效的证照", "Only a valid licence can be authorised", field="licence")
-    allowed = {str(f["name"]): bool(f["required"]) for f in choosable_fields(licence)}
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise InvalidInput(f"该证照没有这些信息项：{'、'.join(unknown)}", f"No such fields: {', '.join(unknown)}")
-    disclosed = [*ALWAYS_SHOWN, *(name for name, required in allowed.items() if required or name in fields)]
+    disclosed = disclosures_chosen(licence=licence, fields=fields)
     grant = LicenceGrant.objects.create(
         licence=licence, grantee=grantee, purpose=purpose[:200], disclosed=disclosed, granted_by=person,
         valid_until=timezone.now() + timedelta(days=days),

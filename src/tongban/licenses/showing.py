@@ -77,15 +77,20 @@ def choosable_fields(licence: Licence) -> list[dict[str, object]]:
     return standard + own
 
 
-def licence_show(*, licence: Licence, fields: list[str], seconds: int = SHOW_SECONDS) -> ShowToken:
-    """A QR reference for `licence` disclosing `fields` (and those that must be shown) for `seconds`. The caller
-    has found the licence through its holder (selectors.licence_get_for_holder)."""
+def disclosures_chosen(*, licence: Licence, fields: list[str]) -> list[str]:
+    """The claims a showing or an authorisation discloses: name, issuer and validity, the ticked `fields` and
+    those the type says must be shown; an unknown field is InvalidInput."""
     allowed = {str(f["name"]): bool(f["required"]) for f in choosable_fields(licence)}
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise InvalidInput(f"该证照没有这些信息项：{'、'.join(unknown)}", f"No such fields: {', '.join(unknown)}")
-    chosen = [name for name, required in allowed.items() if required or name in fields]
-    disclosed = [*ALWAYS_SHOWN, *chosen]
+    return [*ALWAYS_SHOWN, *(name for name, required in allowed.items() if required or name in fields)]
+
+
+def licence_show(*, licence: Licence, fields: list[str], seconds: int = SHOW_SECONDS) -> ShowToken:
+    """A QR reference for `licence` disclosing `fields` (and those that must be shown) for `seconds`. The caller
+    has found the licence through its holder (selectors.licence_get_for_holder)."""
+    disclosed = disclosures_chosen(licence=licence, fields=fields)
     return ShowToken.objects.create(
         licence=licence, ref=secrets.token_hex(16), disclosed=disclosed,
         presentation=sd_jwt_present(licence.token, disclose=disclosed),

@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from tongban.identity.roles import Role
-from tongban.identity.tests.factories import DepartmentFactory, EnterpriseFactory, staff_with_roles
+from tongban.identity.tests.factories import DepartmentFactory, EnterpriseFactory, person_with_account, staff_with_roles
 from tongban.licenses import services
 from tongban.licenses.tests.factories import LicenceTypeFactory, WalletKey, business_fields
 
@@ -39,6 +39,15 @@ def business_type(amr):
 @pytest.fixture
 def firm(db):
     return EnterpriseFactory(name="示范市明德科技有限公司")
+
+
+@pytest.fixture
+def owner(firm):
+    """The firm's legal representative, with an account: the firm's licences are in their wallet."""
+    person = person_with_account(name="赵建华")
+    firm.legal_representative = person
+    firm.save(update_fields=["legal_representative"])
+    return person
 
 
 @pytest.fixture

@@ -22,14 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owner(firm):
-    person = person_with_account(name="赵建华")
-    firm.legal_representative = person
-    firm.save(update_fields=["legal_representative"])
-    return person
-
-
-@pytest.fixture
 def bank():
     return DepartmentFactory(name="示范市住房公积金管理中心")
 

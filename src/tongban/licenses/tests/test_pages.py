@@ -19,15 +19,6 @@ from tongban.licenses.jose import b64d
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner(firm):
-    """The firm's legal representative, logged in through their own account."""
-    person = person_with_account(name="赵建华")
-    firm.legal_representative = person
-    firm.save(update_fields=["legal_representative"])
-    return person
-
-
 def _path(url: str) -> str:
     return urlparse(url).path
 

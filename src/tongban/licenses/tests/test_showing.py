@@ -19,14 +19,6 @@ from tongban.licenses.models import ShowToken
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def owner(firm):
-    person = person_with_account(name="赵建华")
-    firm.legal_representative = person
-    firm.save(update_fields=["legal_representative"])
-    return person
-
-
 def _ref(page: str) -> str:
     return re.search(r"/v/([0-9a-f]{32})", page).group(1)
 

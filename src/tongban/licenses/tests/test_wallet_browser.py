@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tongban.conftest import axe_violations, screenshot
-from tongban.identity.tests.factories import person_with_account
 from tongban.licenses import pdfsign, services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,11 +23,9 @@ def _accessible(page, name: str) -> None:
     screenshot(page, f"licences-{name}")
 
 
-def test_the_holder_reads_the_licence_in_the_wallet_and_the_public_checks_it(page, client, live_server, firm, issue,
-                                                                            reviewer):  # fmt: skip
-    owner = person_with_account(name="赵建华")
-    firm.legal_representative = owner
-    firm.save(update_fields=["legal_representative"])
+def test_the_holder_reads_the_licence_in_the_wallet_and_the_public_checks_it(
+    page, client, live_server, firm, owner, issue, reviewer
+):
     licence = issue()
     _log_in(page, client, live_server, owner.user)
 
@@ -54,11 +51,8 @@ def test_the_holder_reads_the_licence_in_the_wallet_and_the_public_checks_it(pag
 
 
 def test_the_holder_shows_two_fields_and_a_verifier_reads_the_qr_from_a_screenshot(
-    page, browser, client, live_server, firm, issue, tmp_path
+    page, browser, client, live_server, owner, issue, tmp_path
 ):
-    owner = person_with_account(name="赵建华")
-    firm.legal_representative = owner
-    firm.save(update_fields=["legal_representative"])
     licence = issue()
     _log_in(page, client, live_server, owner.user)
     page.goto(f"/account/licences/{licence.identifier}/")
@@ -91,12 +85,9 @@ def test_the_holder_shows_two_fields_and_a_verifier_reads_the_qr_from_a_screensh
         verifier.close()
 
 
-def test_the_holder_authorises_a_department_and_revokes_it(page, client, live_server, firm, issue):
+def test_the_holder_authorises_a_department_and_revokes_it(page, client, live_server, owner, issue):
     from tongban.identity.tests.factories import DepartmentFactory
 
-    owner = person_with_account(name="赵建华")
-    firm.legal_representative = owner
-    firm.save(update_fields=["legal_representative"])
     fund = DepartmentFactory(name="示范市住房公积金管理中心")
     licence = issue()
     _log_in(page, client, live_server, owner.user)
