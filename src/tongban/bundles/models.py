@@ -199,3 +199,70 @@ class Option(_VersionPart):
 
     def _version_id(self) -> Any:
         return Question.objects.filter(pk=self.question_id).values_list("version_id", flat=True).first()
+
+
+# --- applications (issue 7 part 3): one submission, a case per item -----------------------------------------
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    SUBMITTED = "submitted", _("已提交")
+
+
+class BundleApplication(BaseModel):
+    """一件事 as one application: the situational answers and the one form's values; once submitted, a child per
+    item opens that item's case with its department (now, or when the results it needs arrive)."""
+
+    number = models.CharField(max_length=20, unique=True)  # YJ + date + 6 digits: what the applicant quotes
+    version = models.ForeignKey(BundleVersion, on_delete=models.PROTECT, related_name="applications")
+    user = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")  # who fills it in
+    agent = models.ForeignKey("identity.Person", on_delete=models.PROTECT, related_name="+")
+    subject_enterprise = models.ForeignKey(
+        "identity.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.JSONField(default=dict)  # 情形: question key → option key(s)
+    values = models.JSONField(default=dict)  # the one form: merged field key → text as typed
+    consent = models.JSONField(default=list)  # merged field keys the applicant lets go to the profile
+    state = models.CharField(max_length=12, choices=ApplicationState.choices, default=ApplicationState.DRAFT)
+    channel = models.CharField(max_length=10, default="web")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="bundles_app_user_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ChildState(models.TextChoices):
+    PENDING = "pending", _("待提交")  # the application is still a draft
+    WAITING = "waiting", _("等待前置事项办结")  # its upstream results have not all arrived
+    QUEUED = "queued", _("排队中，将自动重试")  # opening failed (a department slow or down): retried
+    OPENED = "opened", _("已送达承办部门")  # its case exists
+    CANCELLED = "cancelled", _("未办理")  # an upstream item was not approved
+
+
+class BundleChild(BaseModel):
+    """One item of a bundle application: its own draft (the one form's values for that item) and, once opened,
+    its own submission and case with its own department and clock."""
+
+    application = models.ForeignKey(BundleApplication, on_delete=models.CASCADE, related_name="children")
+    node = models.SlugField(max_length=40)
+    position = models.PositiveSmallIntegerField(default=0)
+    implementation = models.ForeignKey(Implementation, on_delete=models.PROTECT, related_name="+")
+    upstream = models.JSONField(default=list)  # node keys whose results it waits for
+    draft = models.ForeignKey("forms.Draft", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submission = models.OneToOneField(
+        "forms.Submission", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=ChildState.choices, default=ChildState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)  # why it was cancelled, what the upstream brought
+
+    class Meta:
+        ordering = ["application", "position"]
+        constraints = [models.UniqueConstraint(fields=["application", "node"], name="uniq_bundle_child_node")]
+        indexes = [models.Index(fields=["state", "retry_at"], name="bundles_child_retry_idx")]

@@ -292,3 +292,19 @@ def pledges_to_check(*, staff: Staff, limit: int = 50) -> list[Pledge]:
         return []
     pending = Pledge.objects.filter(case__department_id=staff.department_id, outcome=Pledge.Outcome.PENDING)
     return list(pending.select_related("case__implementation__item", "case__agent").order_by("check_due_on")[:limit])
+
+
+def case_submission_id(*, case_id: Any) -> Any:
+    """The submission a case was opened from (bundles finds its item's child by it)."""
+    return Case.objects.filter(pk=case_id).values_list("submission_id", flat=True).first()
+
+
+def cases_for_submissions(*, submission_ids: list[Any]) -> dict[Any, Case]:
+    """submission id → its case, with what a timeline shows (for one bundle application's children)."""
+    rows = Case.objects.filter(submission_id__in=submission_ids).select_related("implementation__item", "department")
+    return {c.submission_id: c for c in rows}
+
+
+def transitions_of(*, cases: list[Case]) -> list[Transition]:
+    """Every move of these cases, oldest first: one timeline across departments (一件事)."""
+    return list(Transition.objects.filter(case__in=cases).select_related("case").order_by("at", "seq"))

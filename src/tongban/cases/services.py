@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.cases import results
+from tongban.cases import results, signals
 from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record, outstanding_deferrals
@@ -150,6 +150,7 @@ def _move(
         data={"from": moved.from_state, "to": target, "channel": actor.channel},
     )  # fmt: skip
     transaction.on_commit(lambda: _notify(case_id=case.pk, seq=moved.seq))
+    transaction.on_commit(lambda: signals.moved.send_robust(sender=Case, case_id=case.pk, to_state=target), robust=True)
     return moved
 
 

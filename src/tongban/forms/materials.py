@@ -46,6 +46,7 @@ class MaterialState:
     way: str  # EXEMPT (免提交), PLEDGE (告知承诺替代), PAPER (原件窗口核验), ONLINE (在线填写), UPLOAD
     files: list[Attachment] = field(default_factory=list)
     licence: Licence | None = None  # the applicant's e-licence that stands for it (免提交, 证照代替)
+    provided: dict[str, str] | None = None  # an earlier item's result stands for it (一件事): {"case", "item"}
 
     @property
     def licence_check(self) -> VerifyResult | None:
@@ -96,8 +97,9 @@ def draft_guide(draft: Draft) -> GuideVersion | None:
 
 
 def _states(
-    guide: GuideVersion | None, attachments: list[Attachment], held: dict[str, Licence] | None = None
-) -> list[MaterialState]:
+    guide: GuideVersion | None, attachments: list[Attachment], held: dict[str, Licence] | None = None,
+    provided: dict[str, Any] | None = None,
+) -> list[MaterialState]:  # fmt: skip
     if guide is None:
         return []
     by_material: dict[Any, list[Attachment]] = {}
@@ -107,8 +109,11 @@ def _states(
     for m in sorted(guide.materials.all(), key=lambda m: m.position):
         licence = (held or {}).get(str(m.pk))
         # A licence the applicant holds stands for the material, whatever the guide says of its source.
-        way = EXEMPT if licence is not None and _way(m) in (UPLOAD, PAPER, EXEMPT) else _way(m)
-        out.append(MaterialState(material=m, way=way, files=by_material.get(m.pk, []), licence=licence))
+        given = (provided or {}).get(str(m.pk))
+        stands_in = licence is not None or given is not None
+        way = EXEMPT if stands_in and _way(m) in (UPLOAD, PAPER, EXEMPT) else _way(m)
+        out.append(MaterialState(material=m, way=way, files=by_material.get(m.pk, []), licence=licence,
+                                 provided=given))  # fmt: skip
     return out
 
 
@@ -132,7 +137,7 @@ def licences_held(*, guide: GuideVersion | None, holder: Person | Enterprise) ->
 def material_states(*, draft: Draft) -> list[MaterialState]:
     guide = draft_guide(draft)
     held = licences_held(guide=guide, holder=_holder(draft))
-    return _states(guide, list(Attachment.objects.filter(draft=draft)), held)
+    return _states(guide, list(Attachment.objects.filter(draft=draft)), held, draft.provided)
 
 
 def licences_used(*, draft: Draft) -> dict[str, str]:
@@ -157,7 +162,7 @@ def submission_material_states(*, submission: Submission) -> list[MaterialState]
         key: licences.licence_find(identifier=identifier) for key, identifier in (submission.licences or {}).items()
     }
     held = {key: licence for key, licence in used.items() if licence is not None}
-    return _states(guide, list(Attachment.objects.filter(submission=submission)), held)
+    return _states(guide, list(Attachment.objects.filter(submission=submission)), held, submission.provided)
 
 
 def material_errors(*, draft: Draft) -> dict[str, DomainError]:

@@ -76,6 +76,11 @@ class Draft(BaseModel):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     # "staff:<id>" when a window clerk or hotline agent fills it in for the person present (user is theirs).
     operator = models.CharField(max_length=80, blank=True)
+    # 一件事: what an earlier item's result brought (bundles fill these before submitting the draft for the
+    # applicant). "role:element" → the value with its provenance (the upstream case), shown as shared; and
+    # material id → {"case", "item", "licence"}: a material that result stands for (免提交).
+    carried = models.JSONField(default=dict, blank=True)
+    provided = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -102,6 +107,7 @@ class Submission(BaseModel):
     self_declared = models.JSONField(default=list)  # bound fields asked because the hub could not answer
     written_back = models.JSONField(default=list)  # field keys written to the profile with consent
     licences = models.JSONField(default=dict, blank=True)  # material id → e-licence identifier (免提交, 证照代替)
+    provided = models.JSONField(default=dict, blank=True)  # material id → the upstream result standing for it (一件事)
     fields_shown = models.PositiveSmallIntegerField()
     fields_prefilled = models.PositiveSmallIntegerField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)

@@ -22,6 +22,7 @@ from tongban.forms.schema import ElementInfo, FormSchema, schema_compile
 from tongban.forms.state import SHARED, FieldState, binding, form_state
 from tongban.identity.models import Enterprise, Person, User
 from tongban.registry.models import DataElement
+from tongban.registry.selectors import ValueWithProvenance
 
 Subject = Person | Enterprise
 
@@ -230,6 +231,20 @@ class DraftView:
         return len(visible), sum(1 for s in visible if s.mode == SHARED)
 
 
+def carried_values(draft: Draft) -> dict[str, ValueWithProvenance]:
+    """What an earlier item's result brought to this draft (一件事), as shared values with that case as source."""
+    out = {}
+    for key, v in (draft.carried or {}).items():
+        out[key] = ValueWithProvenance(
+            code=v["code"], name=v["name"], name_en=v.get("name_en", ""), value_type=v["value_type"],
+            text=v["text"], display=v.get("display") or v["text"], owner_department=v.get("owner_department", ""),
+            source_department=v["source_department"], source_department_en=v.get("source_department_en", ""),
+            source_record_id=v["source_record_id"], as_of=datetime.fromisoformat(v["as_of"]),
+            trust_level=v.get("trust_level", "A"), conflict=False,
+        )  # fmt: skip
+    return out
+
+
 def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None, reuse: DraftView | None = None) -> DraftView:
     """The draft's fields as they stand (optionally with unsaved answers laid over the stored ones).
     `reuse`: a view of the same draft whose shared values still hold — recompute states without reading again."""
@@ -238,6 +253,7 @@ def draft_view(*, draft: Draft, answers: dict[str, Any] | None = None, reuse: Dr
         values = {binding(s.spec): s.shared for s in reuse.states.values() if s.shared is not None}
     else:
         values = prefill_values(schema=schema, subjects=draft_subjects(draft), seen=draft.shared)
+        values.update(carried_values(draft))  # an earlier item's result is newer than what the registry holds
     states = form_state(
         schema=schema,
         answers={**draft.answers, **(answers or {})},

@@ -219,6 +219,23 @@ def draft_refresh(*, draft: Draft) -> Draft:
     return draft
 
 
+@transaction.atomic
+def draft_reserve(
+    *, user: User, draft_id: Any, until: Any, carried: Mapping[str, Any] | None = None,
+    provided: Mapping[str, Any] | None = None,
+) -> Draft:  # fmt: skip
+    """Keep a draft that waits for an earlier item's result (一件事) until `until`, and lay that result over
+    it: `carried` ("role:element" → value with the upstream case as provenance) shows as shared, `provided`
+    (material id → the upstream case) stands for those materials. Only bundles call this."""
+    draft = selectors.draft_get_for_user(user=user, draft_id=draft_id, for_update=True)
+    draft_ensure_open(draft)
+    draft.expires_at = max(draft.expires_at, until)
+    draft.carried = {**draft.carried, **(carried or {})}
+    draft.provided = {**draft.provided, **(provided or {})}
+    draft.save(update_fields=["expires_at", "carried", "provided", "updated_at"])
+    return draft
+
+
 def answer_kept(value: Any) -> str:
     """An answer as a draft keeps it: text, at most 4,000 characters."""
     return (value if isinstance(value, str) else "")[:4000]
@@ -414,7 +431,8 @@ def _submit(
             continue
         spec = state.spec
         if state.mode == SHARED:
-            value = fresh.get(binding(spec)) or state.shared  # a source down now: the copy the registry holds
+            # An earlier item's result stands (一件事); else the hub's fresh value, or the registry's copy if down now.
+            value = (None if binding(spec) in draft.carried else fresh.get(binding(spec))) or state.shared
             assert value is not None  # a shared state always carries its value
             shared[spec.key] = shared_snapshot(spec=spec, value=value)
         elif state.mode == DECLARED:
@@ -452,6 +470,7 @@ def _submit(
         channel=channel or draft.channel,
         operator=draft.operator,
         licences=licences_used(draft=draft),
+        provided=draft.provided,
     )
     attachments_attach(draft=draft, submission=submission)
     _licences_use_record(submission)
