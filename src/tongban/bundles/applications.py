@@ -99,6 +99,10 @@ def application_get_for_user(*, user: User, application_id: Any, for_update: boo
     return found
 
 
+def application_list_for_user(*, user: User, limit: int = 100) -> list[BundleApplication]:
+    return list(BundleApplication.objects.filter(user=user).select_related("version__bundle")[:limit])
+
+
 def application_composition(application: BundleApplication) -> Composition:
     return compose(selectors.bundle_definition(version=application.version), application.answers)
 

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from tongban.bundles import views, views_manage
+from tongban.bundles import views, views_apply, views_manage
 
 app_name = "bundles"
 
 urlpatterns = [
     path("bundles/", views.bundle_list_view, name="list"),
+    path("bundles/applications/", views_apply.application_list, name="applications"),
+    path("bundles/applications/<uuid:application_id>/", views_apply.application_page, name="application"),
+    path(
+        "bundles/applications/<uuid:application_id>/materials/<int:index>/",
+        views_apply.application_upload,
+        name="application_upload",
+    ),
     path("bundles/<slug:code>/", views.bundle_view, name="detail"),
+    path("bundles/<slug:code>/apply/", views_apply.apply_start, name="apply"),
     path("manage/bundles/", views_manage.manage_list, name="manage"),
     path("manage/bundles/new/", views_manage.manage_edit, name="manage_new"),
     path("manage/bundles/<slug:code>/", views_manage.manage_edit, name="manage_edit"),

@@ -16,6 +16,7 @@ from tongban.bundles.definition import Definition
 from tongban.bundles.merge import APPLICANT, EXEMPT, FORM, PLEDGE, Composition, compose
 from tongban.bundles.reduction import Reduction, reduction_of
 from tongban.core.errors import NotFound
+from tongban.identity import selectors as identity
 
 MAX_ANSWERS = 20
 
@@ -111,4 +112,6 @@ def bundle_view(request: HttpRequest, code: str) -> HttpResponse:
             for f in guide.fields
         ]  # fmt: skip
         context["without_form"] = [i.node for i in guide.items if not i.node.has_form]
+        person = identity.person_for_user(user=request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+        context["enterprises"] = list(identity.enterprise_list_for_representative(person=person)) if person else []
     return render(request, "bundles/detail.html", context)

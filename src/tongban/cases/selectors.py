@@ -307,4 +307,5 @@ def cases_for_submissions(*, submission_ids: list[Any]) -> dict[Any, Case]:
 
 def transitions_of(*, cases: list[Case]) -> list[Transition]:
     """Every move of these cases, oldest first: one timeline across departments (一件事)."""
-    return list(Transition.objects.filter(case__in=cases).select_related("case").order_by("at", "seq"))
+    rows = Transition.objects.filter(case__in=cases).select_related("case__implementation__item", "case__department")
+    return list(rows.order_by("at", "seq"))

@@ -148,6 +148,41 @@ def newborn_city() -> NewbornCity:
     return city
 
 
+ANSWERS = {"hukou_here": "yes", "card": "no"}
+VALUES = {
+    "subject.P.NAME": "王小明",
+    "subject.P.BIRTH_DATE": "1992-03-04",
+    "birth.hospital": "示范市妇幼保健院",
+    "free.phone": "13900001111",
+    "hukou.side": "mother",
+    "insurance.pay": "bank",
+    "subject.P.HUKOU_ADDRESS": "示范市中山路1号",
+}
+
+
+def applying_version(city: NewbornCity) -> Any:
+    """The test newborn bundle as applications use it: every item with a form (the vaccination one too), and
+    the birth certificate's date of birth flowing into the hukou case."""
+    from tongban.bundles.services import bundle_import
+    from tongban.catalog.selectors import item_get_by_basic_code
+
+    form_publish(
+        item=item_get_by_basic_code("WJ20002"),
+        schema={"subject": "person", "pages": [{"key": "main", "title": "申请信息", "title_en": "Application"}],
+                "fields": [{"key": "name", "element": "P.NAME", "page": "main"},
+                           {"key": "phone", "type": "phone", "label": "联系电话", "label_en": "Contact phone",
+                            "page": "main"}]},
+    )  # fmt: skip
+    edges = [
+        {"upstream": "birth", "downstream": "hukou", "elements": ["P.BIRTH_DATE"], "materials": ["《出生医学证明》"]},
+        {"upstream": "hukou", "downstream": "insurance", "materials": ["居民户口簿"]},
+        {"upstream": "birth", "downstream": "insurance", "materials": ["出生医学证明"]},
+        {"upstream": "insurance", "downstream": "card"},
+        {"upstream": "birth", "downstream": "vaccine", "materials": ["出生医学证明"]},
+    ]
+    return bundle_import(spec=city.spec(edges=edges))
+
+
 # --- pure definitions ---------------------------------------------------------------------------------------
 
 

@@ -10,49 +10,22 @@ import pytest
 
 from tongban.bundles import applications as apps
 from tongban.bundles.models import BundleApplication, BundleChild
-from tongban.bundles.services import bundle_import
+from tongban.bundles.tests.factories import ANSWERS, VALUES, applying_version
 from tongban.cases.models import Case
 from tongban.cases.services import Actor, case_accept, case_decide, case_start_review
-from tongban.catalog.selectors import item_get_by_basic_code
 from tongban.core.errors import NotFound
 from tongban.forms import services as forms_services
 from tongban.forms.models import Submission
-from tongban.forms.services import form_publish
 from tongban.forms.tests import uploads
 from tongban.identity.roles import Role
 from tongban.identity.tests.factories import person_with_account, staff_with_roles
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"hukou_here": "yes", "card": "no"}
-VALUES = {
-    "subject.P.NAME": "王小明",
-    "subject.P.BIRTH_DATE": "1992-03-04",
-    "birth.hospital": "示范市妇幼保健院",
-    "free.phone": "13900001111",
-    "hukou.side": "mother",
-    "insurance.pay": "bank",
-    "subject.P.HUKOU_ADDRESS": "示范市中山路1号",
-}
-
 
 @pytest.fixture
 def version(city):  # type: ignore[no-untyped-def]
-    form_publish(
-        item=item_get_by_basic_code("WJ20002"),
-        schema={"subject": "person", "pages": [{"key": "main", "title": "申请信息", "title_en": "Application"}],
-                "fields": [{"key": "name", "element": "P.NAME", "page": "main"},
-                           {"key": "phone", "type": "phone", "label": "联系电话", "label_en": "Contact phone",
-                            "page": "main"}]},
-    )  # fmt: skip
-    edges = [
-        {"upstream": "birth", "downstream": "hukou", "elements": ["P.BIRTH_DATE"], "materials": ["《出生医学证明》"]},
-        {"upstream": "hukou", "downstream": "insurance", "materials": ["居民户口簿"]},
-        {"upstream": "birth", "downstream": "insurance", "materials": ["出生医学证明"]},
-        {"upstream": "insurance", "downstream": "card"},
-        {"upstream": "birth", "downstream": "vaccine", "materials": ["出生医学证明"]},
-    ]
-    return bundle_import(spec=city.spec(edges=edges))
+    return applying_version(city)
 
 
 @pytest.fixture
