@@ -42,7 +42,9 @@ from tongban.bundles.models import (
 )
 from tongban.bundles.situation import Answers
 from tongban.cases import selectors as cases
-from tongban.cases.codes import State
+from tongban.cases.codes import ActedThrough, State
+from tongban.cases.services import Actor, case_accept
+from tongban.cases.window_queries import window_clerk
 from tongban.catalog import selectors as catalog
 from tongban.core.audit import audit_record
 from tongban.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
@@ -50,7 +52,7 @@ from tongban.forms import selectors as forms
 from tongban.forms import services as forms_services
 from tongban.forms.materials import attachment_add
 from tongban.identity import selectors as identity
-from tongban.identity.models import Enterprise, User
+from tongban.identity.models import Enterprise, Staff, User
 from tongban.licenses import selectors as licences
 
 log = logging.getLogger(__name__)
@@ -508,3 +510,51 @@ def bundle_case_moved(*, case_id: Any, to_state: str) -> None:
     if child is None:
         return
     bundle_children_advance(application_id=child.application_id)
+
+
+# --- 综合窗口: the whole bundle at one window ----------------------------------------------------------------------
+
+
+def application_get_for_clerk(*, staff: Staff, number: str) -> BundleApplication:
+    """A submitted bundle application a window clerk receives: at least one of its items is for a department
+    their window takes in (a service centre's: every department of its region). Anything else: not found."""
+    receives = cases.intake_departments(staff=staff) if window_clerk(staff) else []
+    wanted = (number or "").strip().upper()[:20]
+    submitted = BundleApplication.objects.filter(number=wanted, state=ApplicationState.SUBMITTED)
+    related = submitted.filter(children__implementation__department_id__in=receives)
+    found = related.select_related("version__bundle", "agent", "subject_enterprise").first()
+    if found is None:
+        raise NotFound("未找到该一件事申请", "No such bundle application", field="number")
+    return found
+
+
+@dataclass(frozen=True)
+class WindowAcceptance:
+    accepted: list[str]  # case numbers
+    refused: list[tuple[str, DomainError]]  # case number, why
+    elsewhere: list[str]  # items this window does not take in: their departments accept them
+
+
+def bundle_accept_at_window(*, staff: Staff, number: str) -> WindowAcceptance:
+    """一窗受理 of a whole bundle: accept every item case waiting for intake that this window receives, each on its
+    own (its own department's clock starts); one refused leaves the others accepted."""
+    application = application_get_for_clerk(staff=staff, number=number)
+    receives = set(cases.intake_departments(staff=staff))
+    children = list(application.children.select_related("implementation__item", "implementation__department"))
+    by_submission = cases.cases_for_submissions(submission_ids=[c.submission_id for c in children if c.submission_id])
+    actor = Actor.of_staff(staff, channel=ActedThrough.WINDOW)
+    result = WindowAcceptance(accepted=[], refused=[], elsewhere=[])
+    for child in children:
+        case = by_submission.get(child.submission_id)
+        if child.implementation.department_id not in receives:
+            result.elsewhere.append(child.implementation.item.name)
+            continue
+        if case is None or case.state != State.SUBMITTED:
+            continue
+        try:
+            case_accept(case_id=case.pk, actor=actor, note=f"一件事 {application.number} 综合窗口整件受理")
+        except DomainError as error:
+            result.refused.append((case.number, error))
+        else:
+            result.accepted.append(case.number)
+    return result

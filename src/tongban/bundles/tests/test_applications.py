@@ -181,3 +181,59 @@ def test_another_persons_application_is_not_found(version, parent):
         apps.bundle_application_submit(user=stranger.user, application_id=application.pk, declaration=True)
     with pytest.raises(NotFound):
         apps.application_get_for_user(user=parent.user, application_id="not-a-uuid")
+
+
+def _service_centre_clerk(department):  # type: ignore[no-untyped-def]
+    """A clerk of the region's 政务服务中心: one window receives for every department of the region."""
+    from tongban.identity.tests.factories import DepartmentFactory
+
+    centre = DepartmentFactory(name="示范市政务服务中心", region=department.region, service_centre=True)
+    return staff_with_roles([Role.CLERK], department=centre)
+
+
+def test_the_comprehensive_window_accepts_every_item_it_receives_at_once(
+    version, parent, django_capture_on_commit_callbacks
+):
+    application = _filled(version, parent)
+    apps.bundle_application_submit(user=parent.user, application_id=application.pk, declaration=True)
+    _approve(_case(application, "birth"), django_capture_on_commit_callbacks)  # hukou and vaccination open
+    clerk = _service_centre_clerk(_case(application, "hukou").department)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = apps.bundle_accept_at_window(staff=clerk, number=application.number.lower())
+    assert sorted(done.accepted) == sorted([_case(application, "hukou").number, _case(application, "vaccine").number])
+    for node in ("hukou", "vaccine"):
+        case = _case(application, node)
+        assert case.state == "accepted" and case.due_on is not None
+        assert case.transitions.get(action="accept").channel == "window"
+    assert apps.bundle_accept_at_window(staff=clerk, number=application.number).accepted == []  # nothing twice
+
+
+def test_a_window_of_one_department_takes_in_only_its_own_items_and_others_find_nothing(version, parent):
+    application = _filled(version, parent)
+    apps.bundle_application_submit(user=parent.user, application_id=application.pk, declaration=True)
+    birth = _case(application, "birth")
+    own = staff_with_roles([Role.CLERK], department=birth.department)
+    done = apps.bundle_accept_at_window(staff=own, number=application.number)
+    assert done.accepted == [birth.number] and "出生户口登记" in done.elsewhere
+    from tongban.identity.tests.factories import DepartmentFactory
+
+    stranger = staff_with_roles([Role.CLERK], department=DepartmentFactory())
+    with pytest.raises(NotFound):
+        apps.bundle_accept_at_window(staff=stranger, number=application.number)
+
+
+def test_the_advance_command_opens_what_a_missed_signal_left_waiting(version, parent):
+    from django.core.management import call_command
+
+    application = _filled(version, parent)
+    apps.bundle_application_submit(user=parent.user, application_id=application.pk, declaration=True)
+    birth = _case(application, "birth")
+    actor = Actor.of_staff(staff_with_roles([Role.REVIEWER], department=birth.department))
+    case_accept(case_id=birth.pk, actor=actor)  # no on-commit callbacks run here: the signal is "missed"
+    case_start_review(case_id=birth.pk, actor=actor)
+    case_decide(case_id=birth.pk, actor=actor, approve=True)
+    assert _states(application)["hukou"] == "waiting"
+    out = io.StringIO()
+    call_command("bundles", "advance", stdout=out)
+    assert "advanced 1" in out.getvalue()
+    assert _states(application)["hukou"] == "opened" and _states(application)["vaccine"] == "opened"
