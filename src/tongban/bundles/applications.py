@@ -275,12 +275,12 @@ def bundle_application_save(
     return _distribute(application=application, composition=composition)
 
 
-def bundle_application_errors(*, application: BundleApplication) -> dict[str, DomainError]:
-    composition = application_composition(application)
+def _errors(*, application: BundleApplication, composition: Composition) -> dict[str, DomainError]:
+    """Every child draft's problems as they stand, under the one form's keys."""
     errors: dict[str, DomainError] = {}
-    for child in application.children.all():
+    for child in application.children.select_related("draft__version", "draft__guide"):
         if child.draft is None:
-            continue
+            raise Conflict("申请草稿已失效，请重新开始申请", "A draft of this application is gone: start again")
         errors.update(_merged_errors(composition, child, forms_services.page_errors(draft=child.draft)))
     return errors
 
@@ -330,7 +330,7 @@ def bundle_application_submit(
     if consent is not None:
         asked = {f.key for f in composition.asked_fields}
         BundleApplication.objects.filter(pk=application.pk).update(consent=[k for k in consent if k in asked])
-    errors = _distribute(application=application, composition=composition)
+    errors = _errors(application=application, composition=composition)  # the values are in the drafts already
     if errors:
         raise BundleIncomplete(errors)
     hold = timezone.now() + timedelta(days=HOLD_DAYS)
