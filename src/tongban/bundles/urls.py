@@ -8,11 +8,6 @@ urlpatterns = [
     path("bundles/", views.bundle_list_view, name="list"),
     path("bundles/applications/", views_apply.application_list, name="applications"),
     path("bundles/applications/<uuid:application_id>/", views_apply.application_page, name="application"),
-    path(
-        "bundles/applications/<uuid:application_id>/materials/<int:index>/",
-        views_apply.application_upload,
-        name="application_upload",
-    ),
     path("bundles/<slug:code>/", views.bundle_view, name="detail"),
     path("bundles/<slug:code>/apply/", views_apply.apply_start, name="apply"),
     path("window/bundles/", views_window.window_find, name="window"),

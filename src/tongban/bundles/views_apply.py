@@ -109,8 +109,15 @@ def _form_page(
     return render(request, "bundles/apply.html", context, status=status)
 
 
-@login_required_resume
+@csrf_exempt  # the token is checked below, after the capped upload handler is in place
 def application_page(request: HttpRequest, application_id: UUID) -> HttpResponse:
+    request.upload_handlers.insert(0, CappedUploadHandler(request))  # type: ignore[union-attr]
+    return _application_page(request, application_id)
+
+
+@csrf_protect
+@login_required_resume
+def _application_page(request: HttpRequest, application_id: UUID) -> HttpResponse:
     application = _application(request, application_id)
     if application.state == ApplicationState.SUBMITTED:
         timeline = application_timeline(application=application)
@@ -138,9 +145,16 @@ def application_page(request: HttpRequest, application_id: UUID) -> HttpResponse
     except DomainError as error:
         return _form_page(request, application, errors={"form": error}, status=409, typed=values)
     application.refresh_from_db()
+    uploaded, refused = _uploads(request, application, action)
+    if refused:  # what was typed is saved; say what is wrong with the file
+        return _form_page(request, application, errors=refused, status=422, typed=values)
     if action != "submit":
-        messages.success(request, _("已保存。您可以随时回来继续填写。"))
-        return redirect("bundles:application", application_id=application.pk)
+        if uploaded:
+            messages.success(request, _("已上传：%(names)s。") % {"names": "、".join(uploaded)})
+        else:
+            messages.success(request, _("已保存。您可以随时回来继续填写。"))
+        anchor = f"#{action.removeprefix('upload-')}" if action.startswith("upload-") else ""
+        return redirect(f"{reverse('bundles:application', args=[application.pk])}{anchor}")
     try:
         apps.bundle_application_submit(user=_user(request), application_id=application.pk,
                                        declaration=request.POST.get("declaration") == "1", consent=consent)  # fmt: skip
@@ -153,34 +167,31 @@ def application_page(request: HttpRequest, application_id: UUID) -> HttpResponse
     return redirect("bundles:application", application_id=application.pk)
 
 
+def _uploads(
+    request: HttpRequest, application: BundleApplication, action: str
+) -> tuple[list[str], dict[str, DomainError]]:
+    """Every file chosen in the one form (`file-<n>` for the n-th material), handed in once for every item that
+    needs it; an "upload" button with no file chosen is told so."""
+    wanted = {int(k.removeprefix("file-")) for k in request.FILES if k.removeprefix("file-").isdigit()}
+    if action.startswith("upload-material-") and action.removeprefix("upload-material-").isdigit():
+        wanted.add(int(action.removeprefix("upload-material-")))
+    uploaded: list[str] = []
+    refused: dict[str, DomainError] = {}
+    for index in sorted(wanted):
+        key = apps.material_field_key(index)
+        try:
+            upload = posted_file(request, field=f"file-{index}")
+            apps.bundle_material_upload(user=_user(request), application_id=application.pk, index=index,
+                                        stream=upload, filename=upload.name or "", size=upload.size or 0)  # fmt: skip
+        except DomainError as error:
+            refused[key] = error
+        else:
+            uploaded.append(upload.name or "")
+    return uploaded, refused
+
+
 def _answers_posted(request: HttpRequest, definition: Any) -> dict[str, Any]:
     return {q.key: request.POST.getlist(q.key)[:10] for q in definition.questions if request.POST.getlist(q.key)}
-
-
-@csrf_exempt  # the token is checked below, after the capped handler is in place
-def application_upload(request: HttpRequest, application_id: UUID, index: int) -> HttpResponse:
-    request.upload_handlers.insert(0, CappedUploadHandler(request))  # type: ignore[union-attr]
-    return _application_upload(request, application_id, index)
-
-
-@require_POST
-@csrf_protect
-@login_required_resume
-def _application_upload(request: HttpRequest, application_id: UUID, index: int) -> HttpResponse:
-    application = _application(request, application_id)
-    if application.state != ApplicationState.DRAFT:
-        return redirect("bundles:application", application_id=application.pk)
-    key = apps.material_field_key(index)
-    try:
-        upload = posted_file(request)
-        apps.bundle_material_upload(user=_user(request), application_id=application.pk, index=index, stream=upload,
-                                    filename=upload.name or "", size=upload.size or 0)  # fmt: skip
-    except NotFound:
-        raise Http404 from None
-    except DomainError as error:
-        return _form_page(request, application, errors={key: error}, status=422)
-    messages.success(request, _("已上传“%(name)s”。") % {"name": upload.name})
-    return redirect(f"{reverse('bundles:application', args=[application.pk])}#{key}")
 
 
 @login_required_resume

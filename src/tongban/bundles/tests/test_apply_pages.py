@@ -62,8 +62,7 @@ def test_one_upload_serves_every_item_and_the_submitted_application_shows_one_ti
         if material.way == "applicant":
             data = uploads.pdf()
             upload = parent_client.post(
-                reverse("bundles:application_upload", args=[application.pk, index]),
-                {"file": _file(data)},
+                url, {**VALUES, "action": f"upload-material-{index}", f"file-{index}": _file(data)}
             )
             assert upload.status_code == 302
     response = parent_client.post(url, {**VALUES, "action": "submit", "declaration": "1"})
