@@ -96,3 +96,12 @@ def _uploads_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> 
     storages = dict(settings.STORAGES)
     storages["uploads"] = {**storages["uploads"], "OPTIONS": {"location": str(tmp_path_factory.mktemp("uploads"))}}
     settings.STORAGES = storages
+
+
+@pytest.fixture
+def seal_kek(tmp_path, settings):  # type: ignore[no-untyped-def]
+    """Each test its own key-encryption key file for the departments' seal keys, created on first use as in demo
+    mode (tests that issue licences ask for it; their modules use it autouse)."""
+    settings.LICENCE_SEAL_KEK = ""
+    settings.LICENCE_SEAL_KEK_FILE = tmp_path / "seal-kek.key"
+    settings.LICENCE_BASE_URL = "https://tongban.example"

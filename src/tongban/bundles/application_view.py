@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tongban.bundles.applications import application_composition, material_field_key
+from tongban.bundles.applications import application_composition, combined_source, material_field_key
 from tongban.bundles.merge import APPLICANT, EXEMPT, Composition, MergedField, MergedMaterial
 from tongban.bundles.models import BundleApplication, BundleChild, ChildState
 from tongban.cases import selectors as cases
@@ -18,6 +18,7 @@ from tongban.forms import selectors as forms
 from tongban.forms.materials import EXEMPT as MATERIAL_EXEMPT
 from tongban.forms.materials import UPLOAD, MaterialState, material_states
 from tongban.forms.state import SHARED, FieldState
+from tongban.licenses.selectors import licences_from
 from tongban.registry.selectors import ValueWithProvenance
 
 
@@ -162,10 +163,11 @@ class Timeline:
     application: BundleApplication
     children: list[ChildRow]
     events: list[Event]
+    combined: list[Any] = field(default_factory=list)  # 一业一证: the one licence naming every permit
 
     @property
     def licences(self) -> list[Any]:
-        return [lic for row in self.children for lic in row.licences]
+        return self.combined + [lic for row in self.children for lic in row.licences]
 
     @property
     def finished(self) -> bool:
@@ -195,4 +197,5 @@ def application_timeline(*, application: BundleApplication) -> Timeline:
                                case_number=application.number, label="一件事申请已提交", reason="",
                                actor=application.agent.name))  # fmt: skip
     events.sort(key=lambda e: e.at)
-    return Timeline(application=application, children=rows, events=events)
+    combined = list(licences_from(source=combined_source(application)))
+    return Timeline(application=application, children=rows, events=events, combined=combined)

@@ -54,6 +54,7 @@ from tongban.forms.materials import attachment_add
 from tongban.identity import selectors as identity
 from tongban.identity.models import Enterprise, Staff, User
 from tongban.licenses import selectors as licences
+from tongban.licenses import services as licensing
 
 log = logging.getLogger(__name__)
 
@@ -483,10 +484,66 @@ def bundle_children_advance(*, application_id: Any, due_by: Any = None) -> dict[
             log.warning("bundle %s: item %s not opened: %s", application.number, child.node, error)
             _fail(child, error)
             child.state = ChildState.QUEUED
+    if application.version.combined_licence:
+        try:
+            bundle_combined_licence_issue(application=application)
+        except Exception as error:  # the permits stand; the combined licence is issued on the next run
+            log.warning("bundle %s: combined licence not issued: %s", application.number, error)
     counts: dict[str, int] = {}
     for state in BundleChild.objects.filter(application=application).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+def combined_source(application: BundleApplication) -> str:
+    return f"bundle:{application.number}"
+
+
+def bundle_combined_licence_issue(*, application: BundleApplication) -> Any:
+    """一业一证: once every item of the application is decided (none still waiting, queued or in review) and at
+    least one approved, the bundle's combined licence names each permit — its item, case number and the licence
+    it issued — and goes to the enterprise (or the person) the application is for. Issued once; None until then."""
+    code = application.version.combined_licence
+    if not code or licences.licences_from(source=combined_source(application)).exists():
+        return None
+    children = list(application.children.select_related("implementation__item"))
+    if any(c.state in (ChildState.PENDING, ChildState.WAITING, ChildState.QUEUED) for c in children):
+        return None
+    by_submission = cases.cases_for_submissions(submission_ids=[c.submission_id for c in children if c.submission_id])
+    opened = [by_submission.get(c.submission_id) for c in children if c.state == ChildState.OPENED]
+    if any(case is None or case.state not in APPROVED | NOT_APPROVED for case in opened):
+        return None
+    approved = [case for case in opened if case is not None and case.state in APPROVED]
+    if not approved:
+        return None
+    licence_type = licences.licence_type_get(code=code)
+    permits = []
+    for case in approved:
+        issued = [
+            f"{lic.licence_type.name} {lic.number}" for lic in licences.licences_from(source=f"case:{case.number}")
+        ]
+        results = "；" + "，".join(issued) if issued else ""
+        permits.append(f"{case.implementation.item.name}（办件 {case.number}{results}）")
+    enterprise = licence_type.holder_kind == "enterprise"
+    holder: Any = application.subject_enterprise if enterprise else application.agent
+    if holder is None:
+        raise InvalidInput("一业一证须发给企业，但本申请没有申请企业", "The combined licence goes to a firm; none here")
+    values = {
+        "enterprise_name": holder.name,
+        "credit_code": getattr(holder, "credit_code", ""), "permits": "；".join(permits),
+        "items": "、".join(case.implementation.item.name for case in approved),
+        "bundle": application.version.bundle.name,
+    }  # fmt: skip
+    fields = {
+        spec["name"]: values[spec.get("from") or spec["name"]]
+        for spec in licence_type.fields
+        if values.get(spec.get("from") or spec["name"])
+    }
+    return licensing.licence_issue(
+        licence_type=licence_type, holder=holder, number=application.number, fields=fields,
+        actor=f"system:bundle {application.number}", reason=f"一件事 {application.number} 各事项办结（一业一证）",
+        source=combined_source(application),
+    )  # fmt: skip
 
 
 def bundle_children_retry(*, now: Any = None) -> int:

@@ -58,6 +58,7 @@ class BundleVersion(BaseModel):
     edited_by = models.CharField(max_length=200, blank=True)
     # sha256 of the canonical spec: importing the same bundle again creates nothing.
     content_hash = models.CharField(max_length=64, blank=True)
+    combined_licence = models.CharField(max_length=40, blank=True)  # 一业一证: licence type code, see BundleSpec
     _stored_status: str | None = None  # the status as read from the database: what may still change
 
     class Meta:

@@ -63,6 +63,8 @@ class BundleSpec(BaseModel):
     items: list[NodeSpec] = Field(min_length=1)
     edges: list[EdgeSpec] = Field(default_factory=list)
     questions: list[QuestionSpec] = Field(default_factory=list)
+    # 一业一证: a licence type issued once every item of an application is decided, naming each permit.
+    combined_licence: str = Field(default="", max_length=40)
 
     @model_validator(mode="after")
     def _references(self) -> BundleSpec:

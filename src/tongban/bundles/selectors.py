@@ -22,6 +22,7 @@ from tongban.bundles.situation import Answers
 from tongban.catalog import selectors as catalog
 from tongban.core.errors import Conflict, NotFound
 from tongban.forms import selectors as forms
+from tongban.licenses import selectors as licences
 
 
 class BundleItemUnavailable(Conflict):
@@ -245,7 +246,22 @@ def bundle_outline(*, version: BundleVersion) -> Definition:
 def bundle_check(*, version: BundleVersion) -> list[Problem]:
     """Everything that stops the version from being published (empty: it may be)."""
     definition, problems = _definition(version)
-    return problems + definition_problems(definition)
+    return problems + definition_problems(definition) + _licence_problems(version, definition)
+
+
+def _licence_problems(version: BundleVersion, definition: Definition) -> list[Problem]:
+    """Licence types named by the edges and by 一业一证 must exist in the licence catalogue."""
+    named: list[tuple[str, tuple[str, ...]]] = [(f.licence, (f.downstream,)) for f in definition.flows if f.licence]
+    if version.combined_licence:
+        named.append((version.combined_licence, ()))
+    problems = []
+    for code, where in named:
+        try:
+            licences.licence_type_get(code=code)
+        except NotFound:
+            problems.append(Problem(code="unknown_licence", zh=f"证照目录中没有类型编码为 {code} 的电子证照",
+                                    en=f"The licence catalogue has no licence type {code}", where=where))  # fmt: skip
+    return problems
 
 
 def bundle_guide(*, version: BundleVersion, answers: Answers | None) -> Composition:
@@ -309,4 +325,5 @@ def bundle_spec(*, version: BundleVersion) -> BundleSpec:
             )
             for q in questions
         ],
+        combined_licence=version.combined_licence,
     )

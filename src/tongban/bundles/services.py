@@ -122,6 +122,7 @@ def bundle_draft_save(*, spec: BundleSpec, actor: str = "system") -> BundleVersi
         version = BundleVersion(bundle=bundle, number=number)
     version.edited_by = actor
     version.content_hash = spec.content_hash
+    version.combined_licence = spec.combined_licence.strip().upper()
     version.save()
     _write(version, spec)
     return version

@@ -15,12 +15,15 @@ from tongban.catalog.services import catalog_import_items
 from tongban.catalog.tests.factories import item_spec
 from tongban.forms.services import form_publish
 from tongban.identity.tests.factories import DepartmentFactory
+from tongban.licenses.codes import HolderKind, ValidityKind
+from tongban.licenses.services import licence_type_create
 from tongban.registry.tests.factories import DataElementFactory
 
 ID_CARDS = MaterialSpec(name="新生儿父母双方居民身份证", source=MaterialSource.LICENCE)
 BIRTH_CERT = MaterialSpec(name="《出生医学证明》", source=MaterialSource.APPLICANT)
 HOUSEHOLD = MaterialSpec(name="居民户口簿", source=MaterialSource.APPLICANT)
 PHOTO = MaterialSpec(name="近期正面免冠彩色证件照")
+BIRTH_CERT_TYPE = "119900000000000WJ0001"  # the test city's 出生医学证明 licence type, issued by approving WJ20001
 PHONE = {"key": "phone", "type": "phone", "label": "联系电话", "label_en": "Contact phone", "page": "main"}
 PAGE = [{"key": "main", "title": "申请信息", "title_en": "Application"}]
 
@@ -100,7 +103,7 @@ class NewbornCity:
                 {"key": "vaccine", "item": self.codes["vaccine"], "core": True},
             ],
             "edges": [
-                {"upstream": "birth", "downstream": "hukou", "elements": ["P.BIRTH_DATE"], "licence": "BIRTH_CERT",
+                {"upstream": "birth", "downstream": "hukou", "elements": ["P.BIRTH_DATE"], "licence": BIRTH_CERT_TYPE,
                  "materials": ["《出生医学证明》"]},
                 {"upstream": "hukou", "downstream": "insurance", "elements": ["P.HUKOU_ADDRESS"],
                  "materials": ["居民户口簿"]},
@@ -145,6 +148,12 @@ def newborn_city() -> NewbornCity:
 
     for key, schema in FORMS.items():
         form_publish(item=item_get_by_basic_code(ITEMS[key][0]), schema=schema)
+    licence_type_create(
+        actor="system:test", code=BIRTH_CERT_TYPE, name="出生医学证明", name_en="Medical birth certificate",
+        department=health, holder_kind=HolderKind.PERSON, validity_kind=ValidityKind.OPEN_ENDED,
+        fields=[{"name": "hospital", "label": "出生医院", "label_en": "Hospital"}],
+        satisfies=["出生医学证明"], issued_by=["WJ20001"],
+    )  # fmt: skip
     return city
 
 
@@ -174,7 +183,13 @@ def applying_version(city: NewbornCity) -> Any:
                             "page": "main"}]},
     )  # fmt: skip
     edges = [
-        {"upstream": "birth", "downstream": "hukou", "elements": ["P.BIRTH_DATE"], "materials": ["《出生医学证明》"]},
+        {
+            "upstream": "birth",
+            "downstream": "hukou",
+            "elements": ["P.BIRTH_DATE"],
+            "licence": BIRTH_CERT_TYPE,
+            "materials": ["《出生医学证明》"],
+        },
         {"upstream": "hukou", "downstream": "insurance", "materials": ["居民户口簿"]},
         {"upstream": "birth", "downstream": "insurance", "materials": ["出生医学证明"]},
         {"upstream": "insurance", "downstream": "card"},

@@ -10,6 +10,7 @@ import pytest
 
 from tongban.bundles import applications as apps
 from tongban.bundles.models import BundleApplication, BundleChild
+from tongban.bundles.services import bundle_import
 from tongban.bundles.tests.factories import ANSWERS, VALUES, applying_version
 from tongban.cases.models import Case
 from tongban.cases.services import Actor, case_accept, case_decide, case_start_review
@@ -19,6 +20,7 @@ from tongban.forms.models import Submission
 from tongban.forms.tests import uploads
 from tongban.identity.roles import Role
 from tongban.identity.tests.factories import person_with_account, staff_with_roles
+from tongban.licenses.selectors import licences_from
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +101,10 @@ def test_the_birth_certificate_approved_releases_hukou_and_vaccination_filled_fr
     # The date of birth came with the birth certificate's case, as a shared value whose source is that case.
     assert hukou.shared["born_on"]["text"] == "1992-03-04"
     assert hukou.shared["born_on"]["source_record_id"] == birth.number
-    # 《出生医学证明》 is not asked again: the upstream result stands for it.
-    assert [p["case"] for p in hukou.provided.values()] == [birth.number]
+    # 《出生医学证明》 is not asked again: the licence the upstream approval issued stands for it.
+    licence = licences_from(source=f"case:{birth.number}").get()
+    assert [(p["case"], p["licence"]) for p in hukou.provided.values()] == [(birth.number, licence.identifier)]
+    assert list(hukou.licences.values()) == [licence.identifier] and licence.holder_person_id == parent.pk
     insurance = _approve(_case(application, "hukou"), django_capture_on_commit_callbacks)
     assert insurance.state == "approved"
     assert _states(application)["insurance"] == "opened"
@@ -237,3 +241,38 @@ def test_the_advance_command_opens_what_a_missed_signal_left_waiting(version, pa
     call_command("bundles", "advance", stdout=out)
     assert "advanced 1" in out.getvalue()
     assert _states(application)["hukou"] == "opened" and _states(application)["vaccine"] == "opened"
+
+
+def test_one_combined_licence_names_every_permit_once_all_items_are_decided(
+    city, parent, django_capture_on_commit_callbacks
+):
+    """一业一证: the bundle's own licence, issued once when the last item is decided."""
+    from tongban.bundles.application_view import application_timeline
+    from tongban.identity.models import Department
+    from tongban.licenses.codes import HolderKind, ValidityKind
+    from tongban.licenses.services import licence_type_create
+
+    licence_type_create(
+        actor="system:test", code="119900000000000ZW0001", name="行业综合许可证", holder_kind=HolderKind.PERSON,
+        department=Department.objects.get(name="示范市卫健委"), validity_kind=ValidityKind.OPEN_ENDED,
+        fields=[{"name": "bundle", "label": "一件事", "label_en": "Bundle"},
+                {"name": "permits", "label": "许可事项", "label_en": "Permits"}],
+    )  # fmt: skip
+    applying_version(city)  # the vaccination form
+    items = [{**item, "core": True} for item in city.spec().model_dump(mode="json")["items"]]
+    five = bundle_import(spec=city.spec(code="five", name="五证合一", items=items, edges=[], questions=[],
+                                        combined_licence="119900000000000ZW0001"))  # fmt: skip
+    application = _filled(five, parent, answers={})
+    apps.bundle_application_save(user=parent.user, application_id=application.pk, values={"card.phone": "13900002222"})
+    apps.bundle_application_submit(user=parent.user, application_id=application.pk, declaration=True)
+    nodes = ["birth", "hukou", "insurance", "card", "vaccine"]
+    for node in nodes[:-1]:
+        _approve(_case(application, node), django_capture_on_commit_callbacks)
+    assert not licences_from(source=apps.combined_source(application)).exists()  # one item still in review
+    _approve(_case(application, "vaccine"), django_capture_on_commit_callbacks)
+    combined = licences_from(source=apps.combined_source(application)).get()
+    assert combined.number == application.number and combined.holder_person_id == parent.pk
+    assert all(_case(application, n).number in combined.fields["permits"] for n in nodes)
+    apps.bundle_children_advance(application_id=application.pk)  # again: nothing issued twice
+    assert licences_from(source=apps.combined_source(application)).count() == 1
+    assert application_timeline(application=application).licences[0] == combined

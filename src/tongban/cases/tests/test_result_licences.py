@@ -28,8 +28,8 @@ FIELDS = [
 
 
 @pytest.fixture(autouse=True)
-def _seal_kek(tmp_path, settings):
-    settings.LICENCE_SEAL_KEK, settings.LICENCE_SEAL_KEK_FILE = "", tmp_path / "seal-kek.key"
+def _seal_kek(seal_kek):  # type: ignore[no-untyped-def]
+    return seal_kek
 
 
 @pytest.fixture

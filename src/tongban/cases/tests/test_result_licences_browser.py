@@ -19,8 +19,8 @@ FIELDS = [{"name": "employer", "label": "工作单位", "type": "text", "require
 
 
 @pytest.fixture(autouse=True)
-def _seal_kek(tmp_path, settings):
-    settings.LICENCE_SEAL_KEK, settings.LICENCE_SEAL_KEK_FILE = "", tmp_path / "seal-kek.key"
+def _seal_kek(seal_kek):  # type: ignore[no-untyped-def]
+    return seal_kek
 
 
 def _log_in(page, client, live_server, user) -> None:

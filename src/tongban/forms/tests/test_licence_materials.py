@@ -22,8 +22,8 @@ FIELDS = [{"name": "full_name", "label": "姓名", "type": "text", "required": T
 
 
 @pytest.fixture(autouse=True)
-def _seal_kek(tmp_path, settings):
-    settings.LICENCE_SEAL_KEK, settings.LICENCE_SEAL_KEK_FILE = "", tmp_path / "seal-kek.key"
+def _seal_kek(seal_kek):  # type: ignore[no-untyped-def]
+    return seal_kek
 
 
 @pytest.fixture

@@ -8,12 +8,8 @@ from tongban.licenses.tests.factories import LicenceTypeFactory, WalletKey, busi
 
 
 @pytest.fixture(autouse=True)
-def _seal_kek(tmp_path, settings):
-    # Each test its own key-encryption key file, created on first use as in demo mode.
-    settings.LICENCE_SEAL_KEK = ""
-    settings.LICENCE_SEAL_KEK_FILE = tmp_path / "seal-kek.key"
-    settings.LICENCE_BASE_URL = "https://tongban.example"
-    yield
+def _seal_kek(seal_kek):  # type: ignore[no-untyped-def]
+    return seal_kek
 
 
 @pytest.fixture
