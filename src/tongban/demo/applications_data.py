@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from tongban.catalog.models import Implementation
 from tongban.core.errors import InvalidInput
+from tongban.demo.content.form_parts import TIME_OF_DAY
+from tongban.demo.content.regions import DISTRICTS
+from tongban.demo.numbers import resident_id_make
 from tongban.exchange.selectors import grant_denials
 from tongban.forms import selectors
 from tongban.forms.fieldvalues import field_clean
@@ -47,6 +50,11 @@ def _answer(spec: FieldSpec, rng: random.Random) -> str:
         return str(rng.randint(max(low, 1), max(high, 1)))
     if spec.type == "phone":
         return f"139{rng.randint(0, 10**8 - 1):08d}"
+    if spec.type == "id_number":  # someone not in the city's registers (a seller, a new employee)
+        born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 40 * 365))
+        return resident_id_make(region=rng.choice(DISTRICTS)[0], birth_date=born, sequence=rng.randint(0, 999))
+    if spec.pattern == TIME_OF_DAY:
+        return f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
     if spec.pattern == r"\d{12,19}":
         return "".join(rng.choice("0123456789") for _ in range(16))
     if spec.pattern == r"H\d{5}":

@@ -41,8 +41,8 @@ NEWBORN: dict[str, Any] = {
         {"key": "vaccination", "item": "WJ20002", "core": True},
     ],
     "edges": [
-        {"upstream": "birth_certificate", "downstream": "hukou", "elements": ["P.BIRTH_CERT_NO", "P.BIRTH_DATE"],
-         "licence": "BIRTH_MEDICAL_CERTIFICATE", "materials": ["《出生医学证明》"]},
+        {"upstream": "birth_certificate", "downstream": "hukou", "licence": "BIRTH_MEDICAL_CERTIFICATE",
+         "materials": ["《出生医学证明》"]},
         {"upstream": "hukou", "downstream": "medical_insurance", "elements": ["P.HUKOU_ADDRESS"],
          "materials": ["申请人居民户口簿"]},
         {"upstream": "birth_certificate", "downstream": "medical_insurance", "licence": "BIRTH_MEDICAL_CERTIFICATE",

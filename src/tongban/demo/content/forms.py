@@ -6,22 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-PHONE = {
-    "key": "phone",
-    "type": "phone",
-    "label": "联系电话",
-    "label_en": "Contact phone",
-    "hint": "用于接收办理进度短信",
-    "hint_en": "For text messages about progress",
-}
-
-
-def _phone(page: str) -> dict[str, Any]:
-    return {**PHONE, "page": page}
-
-
-APPLICANT = {"key": "applicant", "title": "申请人信息", "title_en": "Applicant"}
-CONTACT = {"key": "contact", "title": "联系方式", "title_en": "Contact"}
+from tongban.demo.content.form_parts import APPLICANT, CONTACT, phone_field
+from tongban.demo.content.forms_bundles import BUNDLE_FORMS
 
 FORMS: dict[str, dict[str, Any]] = {
     # 异地就医备案 (医保局)
@@ -72,7 +58,7 @@ FORMS: dict[str, dict[str, Any]] = {
                 "visible_if": {"==": [{"var": "filing_type"}, "3"]},
             },
             {"key": "start_date", "type": "date", "label": "备案开始日期", "label_en": "Start date", "page": "filing"},
-            _phone("contact"),
+            phone_field("contact"),
         ],
     },
     # 社会保障卡申领 (人社局)
@@ -125,7 +111,7 @@ FORMS: dict[str, dict[str, Any]] = {
                 "max_length": 200,
                 "visible_if": {"==": [{"var": "delivery"}, "post"]},
             },
-            _phone("contact"),
+            phone_field("contact"),
         ],
     },
     # 最低生活保障 (民政局): 户籍 elements need a grant 民政局 has requested but not yet received
@@ -182,7 +168,7 @@ FORMS: dict[str, dict[str, Any]] = {
                 "hint": "12至19位数字",
                 "hint_en": "12 to 19 digits",
             },
-            _phone("contact"),
+            phone_field("contact"),
         ],
     },
     # 居住证申领 (公安局)
@@ -236,7 +222,7 @@ FORMS: dict[str, dict[str, Any]] = {
                 "max_length": 100,
                 "visible_if": {"==": [{"var": "reason"}, "study"]},
             },
-            _phone("contact"),
+            phone_field("contact"),
         ],
     },
     # 食品经营许可 (市场监管局): an enterprise's application, filled in by its legal representative
@@ -295,7 +281,7 @@ FORMS: dict[str, dict[str, Any]] = {
                 "label": "联系人",
                 "label_en": "Contact person",
             },
-            _phone("contact"),
+            phone_field("contact"),
         ],
     },
 }
@@ -306,3 +292,6 @@ FORM_GRANTS: tuple[tuple[str, list[str], str], ...] = (
     ("reviewer-rsj", ["P.ETHNICITY", "P.HUKOU_ADDRESS"], "社会保障卡申领：预填民族和户籍地址"),
     ("reviewer-mzj", ["P.PROPERTY_COUNT"], "最低生活保障：核对家庭不动产"),
 )
+
+# The forms of the bundles' items that had none (一件事一次办: one application creates one draft per item).
+FORMS.update(BUNDLE_FORMS)
