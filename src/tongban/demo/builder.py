@@ -74,8 +74,10 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "林晓峰",
         "群众（实名 L2，妻子陈思雨预产期 2027 年 1 月）：搜索“出生”读办事指南；异地就医备案→在线办理"
         "（部门已有的信息自动填写），提交后签署告知承诺书当场办结；居住证申领→在线办理，申领事由选“居住”即秒批"
-        "（选“就业”转人工审查）；一件事一次办→新生儿出生一件事：回答情形问题，看合并后的事项、材料和表单"
-        f" {SITE}/bundles/newborn/；我的→我的申请、我的一人一档",
+        "（选“就业”转人工审查）；一件事一次办→新生儿出生一件事"
+        f" {SITE}/bundles/newborn/：回答情形问题，看合并后的事项、"
+        "材料和表单，开始在线申请——一张表、一套材料一次提交，分送各部门，在“我的一件事”看一条办理进程"
+        f" {SITE}/bundles/applications/；我的→我的申请、我的一人一档",
     ),
     DemoAccount(
         "person",
@@ -95,11 +97,18 @@ PUBLIC_ACCOUNTS: tuple[DemoAccount, ...] = (
         "legalrep",
         "赵建华",
         "企业法定代表人（示范市鼎盛餐饮管理有限公司、新港区赵记面馆）：我的→我的企业，为员工授权经办；"
-        "食品经营许可→在线办理（企业信息自动填写）",
+        "食品经营许可→在线办理（企业信息自动填写）；开办餐饮店一件事→选“已领取营业执照”→以企业名义在线申请，"
+        "各许可办结后得到一张行业综合许可证（一业一证）",
     ),
 )
 STAFF_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount(Role.CLERK, "clerk", "李娜", "综合窗口：工作台→一窗受理、办件审批（送达）", "sjj"),
+    DemoAccount(
+        Role.CLERK,
+        "clerk",
+        "李娜",
+        f"综合窗口：工作台→一窗受理、办件审批（送达）；一件事整件受理 {SITE}/window/bundles/（输入 YJ 编号）",
+        "sjj",
+    ),
     DemoAccount(Role.REVIEWER, "reviewer", "周敏", "市场监管局审批人员：工作台→办件审批、差评整改", "scj"),
     DemoAccount(Role.SUPERVISOR, "supervisor", "孙立新", "效能督办：工作台→效能督办（临期、超期、按期办结率）", "sjj"),
     DemoAccount(Role.STEWARD, "steward", "吴倩", "数据管理员：工作台→共享审核（红黄牌）、数据纠错、回填率", "sjj"),
@@ -193,10 +202,11 @@ def demo_build(
         )
         result.counts.update(stages.run("cases", "办件与好差评", lambda tick: cases_load(seed=seed, tick=tick)))
         result.counts["decision_rules"] = stages.run("rules", "秒批与告知承诺规则", lambda tick: rules_load(tick=tick))
-        result.counts["bundles"] = stages.run("bundles", "一件事一次办", lambda tick: bundles_load(tick=tick))
         holders = [a.username for a in PUBLIC_ACCOUNTS]
         result.counts.update(stages.run("licences", "电子证照目录与存量证照",
                                         lambda tick: licences_load(tick=tick, usernames=holders)))  # fmt: skip
+        # After the licence catalogue: a bundle naming a licence type is refused if the catalogue lacks it.
+        result.counts["bundles"] = stages.run("bundles", "一件事一次办", lambda tick: bundles_load(tick=tick))
         result.counts["trusted_issuers"] = stages.run("federation", "跨区域互认信任列表",
                                                       lambda tick: federation_load(tick=tick))  # fmt: skip
     result.counts.update(regions=len(regions), departments=len(departments), persons=len(people))

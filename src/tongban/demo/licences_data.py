@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from tongban.demo.content.bundles import BIRTH_MEDICAL_CERTIFICATE, INDUSTRY_COMBINED_PERMIT, REAL_ESTATE_CERTIFICATE
 from tongban.demo.content.departments import code_of
 from tongban.identity.models import Department, Enterprise, Person, Staff
 from tongban.licenses.codes import HolderKind, TrustLevel, ValidityKind
@@ -69,6 +70,39 @@ TYPES: tuple[dict[str, Any], ...] = (
              "from": "legal_rep"},
             {"name": "premises", "label": "经营场所", "label_en": "Premises"},
             {"name": "category", "label": "主体业态", "label_en": "Kind of food business"},
+        ],
+    },
+    {
+        "code": BIRTH_MEDICAL_CERTIFICATE, "name": "出生医学证明", "name_en": "Medical birth certificate",
+        "department": "wjw", "holder_kind": HolderKind.PERSON, "validity_kind": ValidityKind.OPEN_ENDED,
+        "satisfies": ["出生医学证明"], "issued_by": ["WJ20001"],
+        "fields": [
+            {"name": "baby_name", "label": "新生儿姓名", "label_en": "Baby's name", "disclosable": False},
+            {"name": "baby_sex", "label": "性别", "label_en": "Sex"},
+            {"name": "baby_birth_date", "label": "出生日期", "label_en": "Date of birth", "type": "date"},
+            {"name": "birth_hospital", "label": "出生地点（助产机构）", "label_en": "Place of birth",
+             "required": False},
+            {"name": "mother_or_father", "label": "申请人（父母）", "label_en": "Parent", "from": "name"},
+        ],
+    },
+    {
+        "code": REAL_ESTATE_CERTIFICATE, "name": "不动产权证书", "name_en": "Real estate title certificate",
+        "department": "zrj", "holder_kind": HolderKind.PERSON, "validity_kind": ValidityKind.OPEN_ENDED,
+        "satisfies": ["不动产权证书"], "issued_by": ["ZR07001"],
+        "fields": [
+            {"name": "owner", "label": "权利人", "label_en": "Owner", "from": "name", "disclosable": False},
+            {"name": "property_address", "label": "坐落", "label_en": "Location"},
+            {"name": "ownership", "label": "共有情况", "label_en": "Ownership", "required": False},
+        ],
+    },
+    {
+        "code": INDUSTRY_COMBINED_PERMIT, "name": "行业综合许可证（餐饮）", "name_en": "Combined industry permit",
+        "department": "scj", "holder_kind": HolderKind.ENTERPRISE, "validity_kind": ValidityKind.YEARS,
+        "validity_years": 5, "satisfies": [], "issued_by": [],
+        "fields": [
+            {"name": "enterprise_name", "label": "经营者名称", "label_en": "Operator", "disclosable": False},
+            {"name": "credit_code", "label": "统一社会信用代码", "label_en": "Credit code", "required": False},
+            {"name": "permits", "label": "整合的许可事项", "label_en": "Permits combined"},
         ],
     },
 )  # fmt: skip

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# The licence catalogue's codes (licences_data, loaded before the bundles).
+BUSINESS_LICENCE = "119900000000000SC0001"
+BIRTH_MEDICAL_CERTIFICATE = "119900000000000WJ0001"
+REAL_ESTATE_CERTIFICATE = "119900000000000ZR0001"
+INDUSTRY_COMBINED_PERMIT = "119900000000000SC0003"
+
 _BUSINESS_FIELDS = ["E.NAME", "E.USCC", "E.KIND", "E.LEGAL_REP_NAME", "E.ADDRESS", "E.STATUS"]
 
 
@@ -41,14 +47,14 @@ NEWBORN: dict[str, Any] = {
         {"key": "vaccination", "item": "WJ20002", "core": True},
     ],
     "edges": [
-        {"upstream": "birth_certificate", "downstream": "hukou", "licence": "BIRTH_MEDICAL_CERTIFICATE",
+        {"upstream": "birth_certificate", "downstream": "hukou", "licence": BIRTH_MEDICAL_CERTIFICATE,
          "materials": ["《出生医学证明》"]},
         {"upstream": "hukou", "downstream": "medical_insurance", "elements": ["P.HUKOU_ADDRESS"],
          "materials": ["申请人居民户口簿"]},
-        {"upstream": "birth_certificate", "downstream": "medical_insurance", "licence": "BIRTH_MEDICAL_CERTIFICATE",
+        {"upstream": "birth_certificate", "downstream": "medical_insurance", "licence": BIRTH_MEDICAL_CERTIFICATE,
          "materials": ["《出生医学证明》"]},
         {"upstream": "medical_insurance", "downstream": "social_card"},
-        {"upstream": "birth_certificate", "downstream": "vaccination", "licence": "BIRTH_MEDICAL_CERTIFICATE",
+        {"upstream": "birth_certificate", "downstream": "vaccination", "licence": BIRTH_MEDICAL_CERTIFICATE,
          "materials": ["《出生医学证明》"]},
     ],
     "questions": [
@@ -76,6 +82,7 @@ RESTAURANT: dict[str, Any] = {
     "shop sign in one application at one window; the permits become one combined licence.",
     "kind": "business",
     "life_event": "开办企业",
+    "combined_licence": INDUSTRY_COMBINED_PERMIT,  # 一业一证: the permits as one licence
     "items": [
         {"key": "company", "item": "SC01001"},
         {"key": "sole_trader", "item": "SC01002"},
@@ -85,15 +92,15 @@ RESTAURANT: dict[str, Any] = {
     ],
     "edges": [
         {"upstream": "company", "downstream": "food_licence", "elements": _BUSINESS_FIELDS,
-         "licence": "BUSINESS_LICENCE", "materials": ["营业执照"]},
+         "licence": BUSINESS_LICENCE, "materials": ["营业执照"]},
         {"upstream": "sole_trader", "downstream": "food_licence", "elements": _BUSINESS_FIELDS,
-         "licence": "BUSINESS_LICENCE", "materials": ["营业执照"]},
-        {"upstream": "company", "downstream": "hygiene_licence", "licence": "BUSINESS_LICENCE",
+         "licence": BUSINESS_LICENCE, "materials": ["营业执照"]},
+        {"upstream": "company", "downstream": "hygiene_licence", "licence": BUSINESS_LICENCE,
          "materials": ["营业执照"]},
-        {"upstream": "sole_trader", "downstream": "hygiene_licence", "licence": "BUSINESS_LICENCE",
+        {"upstream": "sole_trader", "downstream": "hygiene_licence", "licence": BUSINESS_LICENCE,
          "materials": ["营业执照"]},
-        {"upstream": "company", "downstream": "shop_sign", "licence": "BUSINESS_LICENCE", "materials": ["营业执照"]},
-        {"upstream": "sole_trader", "downstream": "shop_sign", "licence": "BUSINESS_LICENCE",
+        {"upstream": "company", "downstream": "shop_sign", "licence": BUSINESS_LICENCE, "materials": ["营业执照"]},
+        {"upstream": "sole_trader", "downstream": "shop_sign", "licence": BUSINESS_LICENCE,
          "materials": ["营业执照"]},
     ],
     "questions": [
@@ -157,11 +164,11 @@ HOME_TRANSFER: dict[str, Any] = {
         {"key": "fund", "item": "GJ20001"},
     ],
     "edges": [
-        {"upstream": "transfer", "downstream": key, "licence": "REAL_ESTATE_CERTIFICATE",
+        {"upstream": "transfer", "downstream": key, "licence": REAL_ESTATE_CERTIFICATE,
          "materials": ["不动产权证书（或房屋所有权证）"]}
         for key in ("water", "power", "gas")
     ] + [
-        {"upstream": "transfer", "downstream": "fund", "licence": "REAL_ESTATE_CERTIFICATE",
+        {"upstream": "transfer", "downstream": "fund", "licence": REAL_ESTATE_CERTIFICATE,
          "materials": ["购房证明（不动产权证书或网签备案的购房合同）"]},
     ],
     "questions": [

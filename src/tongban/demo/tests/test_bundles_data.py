@@ -4,7 +4,7 @@ reachable, the items' forms agree), and their reduction is computed from the cit
 import pytest
 
 from tongban.bundles import selectors
-from tongban.demo.content.bundles import BUNDLES
+from tongban.demo.content.bundles import BIRTH_MEDICAL_CERTIFICATE, BUNDLES
 from tongban.demo.content.forms import FORMS
 from tongban.demo.tests.conftest import city_per_module
 
@@ -56,7 +56,7 @@ def test_questions_the_bundles_items_share_are_asked_once(built):
     # The baby's facts are no parent's data: the certificate flows to the hukou as a licence, carrying no elements.
     flows = guide("newborn").definition.flows
     assert [(f.elements, f.licence) for f in flows if (f.upstream, f.downstream) == ("birth_certificate", "hukou")] == [
-        ((), "BIRTH_MEDICAL_CERTIFICATE")
+        ((), BIRTH_MEDICAL_CERTIFICATE)
     ]
     restaurant = asked_by("restaurant")
     assert restaurant["free.premises"] == ("company", "sole_trader", "food_licence", "hygiene_licence", "shop_sign")

@@ -7,6 +7,7 @@ import pytest
 from tongban.catalog.selectors import implementation_get_by_code
 from tongban.demo.builder import demo_build
 from tongban.demo.federation_data import foreign_samples
+from tongban.demo.licences_data import TYPES
 from tongban.demo.tests.test_rules_data import RESIDENCE, SMALL, _apply
 from tongban.forms import materials
 from tongban.forms.services import draft_start
@@ -21,7 +22,7 @@ def built(db, settings):
 
 
 def test_the_catalogue_the_existing_licences_the_food_licence_and_the_neighbours(built, client, settings):
-    assert built.counts["licence_types"] == LicenceType.objects.count() == 4
+    assert built.counts["licence_types"] == LicenceType.objects.count() == len(TYPES) == 7
     assert Licence.objects.filter(licence_type__name="营业执照").count() == Enterprise.objects.count()
     citizen = User.objects.get(username="citizen").person
     assert Licence.objects.filter(licence_type__name="居民身份证", holder_person=citizen).exists()
