@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tongban.bundles.applications import application_composition, combined_source, material_field_key
 from tongban.bundles.merge import APPLICANT, EXEMPT, Composition, MergedField, MergedMaterial
 from tongban.bundles.models import BundleApplication, BundleChild, ChildState
@@ -115,10 +117,18 @@ def application_form(*, application: BundleApplication) -> FormView:
         if merged.way != EXEMPT and present_states and all(s.way == MATERIAL_EXEMPT for s in present_states):
             way = EXEMPT  # a licence the applicant holds stands for it in every item (证照代替)
             licence = next((s.licence for s in present_states if s.licence), None)
-            because = f"电子证照：{licence.licence_type.name}（{licence.number}）" if licence else ""
+            because = (
+                _("电子证照：%(name)s（%(number)s）") % {"name": licence.licence_type.name, "number": licence.number}
+                if licence
+                else ""
+            )
         elif merged.way == EXEMPT:
             ups = [b.removeprefix("upstream:") for b in merged.exempt_because if b.startswith("upstream:")]
-            because = f"由“{composition.definition.name_of(ups[0])}”的办理结果提供" if ups else "共享数据或电子证照获取"
+            because = (
+                _("由“%(item)s”的办理结果提供") % {"item": composition.definition.name_of(ups[0])}
+                if ups
+                else _("共享数据或电子证照获取")
+            )
         view.materials.append(MaterialRow(
             index=index, material=merged, way=way, states=present_states,
             items=_names(composition, (n for n, _ in merged.sources)), because=because,
