@@ -32,6 +32,7 @@ class FieldRow:
     display: str
     visible: bool
     items: tuple[str, ...]
+    refreshes: bool = False  # another field's condition reads it: changing it re-renders what is asked
 
     @property
     def key(self) -> str:
@@ -91,10 +92,13 @@ def application_form(*, application: BundleApplication) -> FormView:
     children = {c.node: c for c in application.children.select_related("draft__version", "draft__guide")}
     states: dict[str, dict[str, FieldState]] = {}
     held: dict[str, dict[str, MaterialState]] = {}
+    read_by_conditions: set[tuple[str, str]] = set()
     for node, child in children.items():
         if child.draft is None:
             continue
-        states[node] = forms.draft_view(draft=child.draft).states
+        draft_view = forms.draft_view(draft=child.draft)
+        states[node] = draft_view.states
+        read_by_conditions |= {(node, key) for key in draft_view.dependencies}
         held[node] = {str(s.material.pk): s for s in material_states(draft=child.draft)}
     view = FormView(application=application, composition=composition)
     for spec in composition.asked_fields:
@@ -105,6 +109,7 @@ def application_form(*, application: BundleApplication) -> FormView:
         view.fields.append(FieldRow(
             field=spec, shared=shared, text=text, display=shared.display if shared else text,
             visible=any(s.visible for s in present) if present else True, items=_names(composition, spec.nodes),
+            refreshes=any(source in read_by_conditions for source in spec.sources),
         ))  # fmt: skip
     for index, merged in enumerate(composition.materials):
         needing = [

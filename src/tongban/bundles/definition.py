@@ -58,7 +58,7 @@ class ItemMaterial:
     copies: int = 0
     issuer: str = ""
     notes: str = ""
-    blank_form: str = ""
+    online_form: bool = False  # the item's own application form: the merged form stands for it
 
 
 @dataclass(frozen=True)

@@ -305,8 +305,9 @@ def applicable_materials(definition: Definition, chosen: Situation, node: Node) 
 
 
 def _application_form(m: ItemMaterial) -> bool:
-    """An item's own application form (申请表, 登记表): required, filled in by the applicant, with a blank form."""
-    return bool(m.blank_form) and m.source == "applicant" and m.necessity == "required"
+    """An item's own application form (申请表, 登记表), required and filled in by the applicant: the one merged
+    form is it."""
+    return m.online_form and m.source == "applicant" and m.necessity == "required"
 
 
 def merge_materials(

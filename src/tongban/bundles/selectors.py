@@ -138,7 +138,7 @@ def _node(row: BundleNode) -> Node:
                 copies=m.copies,
                 issuer=m.issuer,
                 notes=m.notes,
-                blank_form=m.blank_form,
+                online_form=m.online_form,
             )
             for m in guide.materials.all()
         ),

@@ -144,6 +144,8 @@ def _application_page(request: HttpRequest, application_id: UUID) -> HttpRespons
                                               consent=consent)  # fmt: skip
     except DomainError as error:
         return _form_page(request, application, errors={"form": error}, status=409, typed=values)
+    if action == "refresh":  # an answer other fields depend on changed (htmx): show what it makes asked
+        return _form_page(request, application, typed=values)
     application.refresh_from_db()
     uploaded, refused = _uploads(request, application, action)
     if refused:  # what was typed is saved; say what is wrong with the file

@@ -203,15 +203,18 @@ def case_open(*, submission: Submission) -> Case:
         )
         person = submission.subject_person
         user = (person.user if person is not None else None) or submission.user
+    # The promised limit, else the legal one; a 即办件 promising 0 days is decided the day it is accepted, not
+    # within the legal limit (a 0 there means "on the spot", not "none given").
+    promised = guide.promised_limit_days > 0 or guide.case_type == CaseType.IMMEDIATE
+    limit_days = guide.promised_limit_days if promised else guide.legal_limit_days
+    limit_unit = guide.promised_limit_unit if promised else guide.legal_limit_unit
     case = Case.objects.create(
         number=submission.number, lookup_code=f"{secrets.randbelow(10**LOOKUP_DIGITS):0{LOOKUP_DIGITS}d}",
         submission=submission, implementation=submission.implementation, department=submission.department,
         user=user, agent=submission.agent, subject_person=submission.subject_person,
         subject_enterprise=submission.subject_enterprise, channel=submission.channel,
         state=State.SUBMITTED, case_type=guide.case_type,
-        limit_days=guide.promised_limit_days or guide.legal_limit_days,
-        limit_unit=guide.promised_limit_unit if guide.promised_limit_days else guide.legal_limit_unit,
-        submitted_at=submission.submitted_at,
+        limit_days=limit_days, limit_unit=limit_unit, submitted_at=submission.submitted_at,
     )  # fmt: skip
     Transition.objects.create(
         case=case, seq=0, action=Action.SUBMIT, from_state="", to_state=State.SUBMITTED,

@@ -95,6 +95,7 @@ class MaterialOut(Schema):
     notes: str
     sample: str
     blank_form: str
+    online_form: bool
 
 
 class GuideOut(Schema):
@@ -245,6 +246,7 @@ def get_item(request: HttpRequest, code: str) -> GuideOut:
                 notes=m.notes,
                 sample=m.sample,
                 blank_form=m.blank_form,
+                online_form=m.online_form,
             )
             for m in guide.materials.all()
         ],

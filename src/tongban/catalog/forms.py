@@ -126,6 +126,10 @@ class MaterialRowForm(forms.Form):
     notes = forms.CharField(label=_("填报要求"), required=False, max_length=1000)
     sample = forms.CharField(label=_("示例样表"), required=False, max_length=300)
     blank_form = forms.CharField(label=_("空白表格"), required=False, max_length=300)
+    online_form = forms.BooleanField(
+        label=_("在线填写（本材料即网上申请表）"), required=False,
+        help_text=_("勾选后网上申请时不再上传本材料；他人出具或须签字的材料（如授权委托书）不要勾选"),
+    )  # fmt: skip
 
 
 class FeeRowForm(forms.Form):

@@ -228,6 +228,9 @@ class Material(BaseModel):
     notes = models.TextField(_("填报要求"), blank=True)
     sample = models.CharField(_("示例样表"), max_length=300, blank=True)
     blank_form = models.CharField(_("空白表格"), max_length=300, blank=True)
+    # The item's own application form (申请表, 登记表): online, the web form is it, so nothing is uploaded. A blank
+    # form alone does not say so: a consent the building owner signs or a power of attorney has one too.
+    online_form = models.BooleanField(_("在线填写（本材料即网上申请表）"), default=False)
 
     class Meta:
         ordering = ["guide", "position"]

@@ -53,6 +53,7 @@ class MaterialSpec(BaseModel):
     notes: str = ""  # 填报要求 / 受理标准
     sample: str = ""  # description of the sample (示例样表)
     blank_form: str = ""  # name of the blank form to fill (空白表格)
+    online_form: bool = False  # the application form itself: filled in online, never uploaded
 
 
 class ItemSpec(BaseModel):

@@ -123,6 +123,7 @@ def _write_guide(guide: GuideVersion, payload: dict[str, Any]) -> None:
                 notes=m["notes"],
                 sample=m["sample"],
                 blank_form=m["blank_form"],
+                online_form=m["online_form"],
             )
             for i, m in enumerate(materials)
         ]

@@ -79,8 +79,8 @@ def _way(material: Material) -> str:
         return EXEMPT
     if material.source == MaterialSource.PLEDGE:
         return PLEDGE
-    if material.blank_form:
-        return ONLINE  # a form to fill in (申请表, 登记表): the online form is that form
+    if material.online_form:
+        return ONLINE  # the item's application form (申请表, 登记表): the online form is that form
     if material.form == MaterialForm.PAPER:
         return PAPER
     return UPLOAD

@@ -83,3 +83,29 @@ def _file(data: bytes):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("材料.pdf", data, content_type="application/pdf")
+
+
+def test_an_answer_another_field_depends_on_shows_that_field_at_once_and_keeps_the_rest(city, parent_client):
+    from tongban.catalog.selectors import item_get_by_basic_code
+    from tongban.forms.services import form_publish
+
+    applying_version(city)
+    form_publish(
+        item=item_get_by_basic_code("WJ20002"),
+        schema={"subject": "person", "pages": [{"key": "main", "title": "申请信息", "title_en": "Application"}],
+                "fields": [{"key": "name", "element": "P.NAME", "page": "main"},
+                           {"key": "delivery", "type": "choice", "label": "领取方式", "label_en": "Delivery",
+                            "page": "main", "choices": {"window": "窗口领取", "post": "邮寄"}},
+                           {"key": "post_address", "type": "text", "label": "邮寄地址", "label_en": "Address",
+                            "page": "main", "visible_if": {"==": [{"var": "delivery"}, "post"]}}]},
+    )  # fmt: skip
+    application = _start(parent_client)
+    url = reverse("bundles:application", args=[application.pk])
+    page = parent_client.get(url).content.decode()
+    assert "邮寄地址" not in page and 'hx-vals=\'{"action": "refresh"}\'' in page
+    typed = {"birth.hospital": "示范市妇幼保健院", "vaccine.delivery": "post", "action": "refresh"}
+    response = parent_client.post(url, typed, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    shown = response.content.decode()
+    assert "邮寄地址" in shown and 'value="示范市妇幼保健院"' in shown
+    assert not Case.objects.exists()

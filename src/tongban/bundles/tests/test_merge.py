@@ -103,17 +103,18 @@ def test_the_items_application_forms_are_one_merged_form():
     a = node(
         "a",
         materials=(
-            material("甲申请表", blank_form="甲申请表"),
-            material("授权委托书", "applicant", "optional", blank_form="授权委托书"),
+            material("甲申请表", online_form=True),
+            material("授权委托书", "applicant", "optional"),
+            material("同意设置招牌证明"),  # it has a blank form too, but the building's owner signs it
         ),
     )
-    b = node("b", materials=(material("乙登记表", blank_form="乙登记表"), material("照片")))
+    b = node("b", materials=(material("乙登记表", online_form=True), material("照片")))
     composition = compose(definition([a, b]), {})
     assert [m.name for m in composition.application_forms] == ["甲申请表", "乙登记表"]
-    assert [m.name for m in composition.to_submit] == ["授权委托书", "照片"]
+    assert [m.name for m in composition.to_submit] == ["授权委托书", "同意设置招牌证明", "照片"]
     from tongban.bundles.reduction import reduction_of
 
-    assert str(reduction_of(composition).materials) == "4→3"  # two forms become one
+    assert str(reduction_of(composition).materials) == "5→4"  # two forms become one
 
 
 def test_each_item_receives_the_one_forms_values_under_its_own_keys_and_nothing_else():

@@ -82,6 +82,7 @@ def test_an_immediate_item_is_due_the_day_it_is_accepted(department, clerk, toda
     immediate = published_implementation(department=department, days=0, case_type=CaseType.IMMEDIATE)
     case = services.case_accept(case_id=case_for(implementation=immediate).pk, actor=_staff(clerk))
     assert case.due_on == case.accepted_on == today[0]
+    assert case.limit_days == 0  # 当场: not the legal 20 days shown as its limit
 
 
 def test_a_suspension_stops_the_clock_and_adds_its_working_days_back(implementation, clerk, reviewer, today):

@@ -85,7 +85,7 @@ def item_spec(*, department: Department, **overrides: Any) -> ItemSpec:
         "summary": "为符合条件的申请人办理相关手续。",
         "materials": [
             MaterialSpec(name="居民身份证", originals=1, copies=1, source=MaterialSource.LICENCE),
-            MaterialSpec(name="申请表", necessity=Necessity.REQUIRED, blank_form="申请表空白表格"),
+            MaterialSpec(name="申请表", necessity=Necessity.REQUIRED, blank_form="申请表空白表格", online_form=True),
         ],
         "consult_phone": "0990-12345",
         "complaint_phone": "12345",

@@ -112,6 +112,7 @@ def form(name: str, *, issuer: str = "申请人", notes: str = "", sample: str =
         notes=notes or (ONLINE_FORM_NOTE if online else "现场填写并签字"),
         sample=sample or f"{name}（填写示例）",
         blank_form=name,
+        online_form=online,
     )
 
 

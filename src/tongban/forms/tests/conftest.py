@@ -101,9 +101,10 @@ def city(db, settings) -> City:  # type: ignore[no-untyped-def]
 # (required), a 容缺 one, an optional one and a paper original.
 MATERIALS = [
     MaterialSpec(name="居民身份证", source=MaterialSource.LICENCE),
-    MaterialSpec(name="备案登记表", blank_form="备案登记表"),
+    MaterialSpec(name="备案登记表", blank_form="备案登记表", online_form=True),
     MaterialSpec(name="异地居住证明", necessity=Necessity.REQUIRED, notes="居住证或房屋租赁合同"),
-    MaterialSpec(name="转诊证明", necessity=Necessity.DEFERRABLE),
+    # A blank form to download does not make it the online form: the hospital fills it in.
+    MaterialSpec(name="转诊证明", necessity=Necessity.DEFERRABLE, blank_form="转诊证明（参考格式）"),
     MaterialSpec(name="近期照片", necessity=Necessity.OPTIONAL, form=MaterialForm.ELECTRONIC),
     MaterialSpec(name="参保凭证原件", form=MaterialForm.PAPER, necessity=Necessity.OPTIONAL),
 ]
