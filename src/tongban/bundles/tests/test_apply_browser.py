@@ -9,7 +9,7 @@ import pytest
 
 from tongban.bundles.tests.factories import VALUES, applying_version
 from tongban.cases.services import Actor, case_accept, case_decide, case_start_review
-from tongban.conftest import axe_violations, screenshot
+from tongban.conftest import axe_violations, log_in, screenshot
 from tongban.forms.tests import uploads
 from tongban.identity.roles import Role
 from tongban.identity.tests.factories import DepartmentFactory, person_with_account, staff_with_roles
@@ -22,18 +22,12 @@ def _accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
     screenshot(page, f"bundles-apply-{name}")
 
 
-def _log_in(page, client, live_server, user) -> None:  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])  # fmt: skip
-
-
 def test_a_parent_applies_for_the_newborn_bundle_once_and_follows_one_timeline(
     page, client, live_server, city, tmp_path
 ):
     version = applying_version(city)
     parent = person_with_account(name="王小明", realname_level=2)
-    _log_in(page, client, live_server, parent.user)
+    log_in(page, client, live_server, parent.user)
     page.goto("/bundles/newborn/")
     page.get_by_role("group", name="父母一方是否为本市户籍？").get_by_label("是", exact=True).check()
     page.get_by_role("group", name="是否同时申领社会保障卡？").get_by_label("否", exact=True).check()
@@ -84,7 +78,7 @@ def test_a_parent_applies_for_the_newborn_bundle_once_and_follows_one_timeline(
 
     clerk = staff_with_roles([Role.CLERK], department=DepartmentFactory(name="示范市政务服务中心", service_centre=True))
     page.context.clear_cookies()
-    _log_in(page, client, live_server, clerk.user)
+    log_in(page, client, live_server, clerk.user)
     page.goto("/window/bundles/")
     page.get_by_label("一件事申请编号").fill(BundleChild.objects.get(node="birth").application.number)
     page.get_by_role("button", name="查找").click()

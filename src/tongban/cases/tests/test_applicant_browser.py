@@ -13,7 +13,7 @@ from tongban.cases.codes import Action, State
 from tongban.cases.models import Case
 from tongban.cases.services import Actor
 from tongban.cases.tests.factories import case_for, published_implementation
-from tongban.conftest import axe_violations, screenshot
+from tongban.conftest import axe_violations, log_in, screenshot
 from tongban.identity.roles import Role
 from tongban.identity.tests.factories import DepartmentFactory, person_with_account, staff_with_roles
 
@@ -41,20 +41,13 @@ def world():
     }
 
 
-def _log_in(page, client, live_server, user) -> None:
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
 def _accessible(page, name: str) -> None:
     assert axe_violations(page) == [], name
     screenshot(page, f"cases-applicant-{name}")
 
 
 def test_an_applicant_reads_the_notice_and_answers_it(page, client, live_server, world):
-    _log_in(page, client, live_server, world["applicant"].user)
+    log_in(page, client, live_server, world["applicant"].user)
     waiting, accepted = world["waiting"], world["accepted"]
 
     page.goto("/account/cases/")
@@ -91,7 +84,7 @@ def test_an_applicant_reads_the_notice_and_answers_it(page, client, live_server,
 
 
 def test_a_second_answer_from_a_stale_page_shows_the_refusal_and_keeps_the_text(page, client, live_server, world):
-    _log_in(page, client, live_server, world["applicant"].user)
+    log_in(page, client, live_server, world["applicant"].user)
     waiting = world["waiting"]
     page.goto(f"/account/cases/{waiting.number}/")
     services.case_correct(case_id=waiting.pk, actor=Actor.of_person(world["applicant"], world["applicant"].user))
@@ -108,7 +101,7 @@ def test_the_case_pages_in_elder_mode_and_english(page, client, live_server, wor
     user = world["applicant"].user
     user.elder_mode = True
     user.save(update_fields=["elder_mode"])
-    _log_in(page, client, live_server, user)
+    log_in(page, client, live_server, user)
     waiting = world["waiting"]
     page.goto(f"/account/cases/{waiting.number}/")
     assert "elder" in (page.locator("body").get_attribute("class") or "")

@@ -7,7 +7,7 @@ import pytest
 
 from tongban.cases.services import Actor, case_act
 from tongban.cases.tests.factories import case_for, published_implementation
-from tongban.conftest import axe_violations, screenshot
+from tongban.conftest import axe_violations, log_in, screenshot
 from tongban.identity.roles import Role
 from tongban.identity.tests.factories import DepartmentFactory, person_with_account, staff_with_roles
 from tongban.licenses.codes import HolderKind, ValidityKind
@@ -23,13 +23,6 @@ def _seal_kek(seal_kek):  # type: ignore[no-untyped-def]
     return seal_kek
 
 
-def _log_in(page, client, live_server, user) -> None:
-    page.context.clear_cookies()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])  # fmt: skip
-
-
 def test_an_approval_puts_the_licence_in_the_applicants_wallet(page, client, live_server):
     department = DepartmentFactory(name="示范市人力资源和社会保障局")
     implementation = published_implementation(department=department, days=10, name="就业创业证申领")
@@ -41,14 +34,14 @@ def test_an_approval_puts_the_licence_in_the_applicants_wallet(page, client, liv
     for action in ("accept", "start_review"):
         case_act(case_id=case.pk, action=action, actor=Actor.of_staff(reviewer))
 
-    _log_in(page, client, live_server, reviewer.user)
+    log_in(page, client, live_server, reviewer.user)
     page.goto(f"/backoffice/cases/{case.number}/")
     page.get_by_role("button", name="准予", exact=True).click()
     page.wait_for_load_state()
     screenshot(page, "cases-approved-with-licence")
     assert page.get_by_text("就业创业证（").is_visible()  # the licence the approval issued, on the review page
 
-    _log_in(page, client, live_server, applicant.user)
+    log_in(page, client, live_server, applicant.user)
     page.goto("/account/licences/")
     page.get_by_role("link", name="就业创业证").click()
     assert page.get_by_text("示范市明德科技有限公司").is_visible() and page.get_by_text(case.number).first.is_visible()
