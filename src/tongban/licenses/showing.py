@@ -13,9 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tongban.core.audit import audit_record
 from tongban.core.errors import InvalidInput
@@ -67,11 +69,24 @@ class Scan:
         return SHOW_MESSAGES[self.outcome][1]
 
 
+# The claims every licence carries besides its type's own fields, with their labels: marked for translation
+# (pages translate them), kept in Chinese where they are recorded (the audit log).
+STANDARD_CLAIMS: dict[str, str] = {
+    "licence_name": gettext_noop("证照名称"), "issuer_name": gettext_noop("发证机关"),
+    "valid_until": gettext_noop("有效期至"), "holder_name": gettext_noop("持证主体"),
+    "licence_number": gettext_noop("证照编号"), "licence_id": gettext_noop("证照标识"),
+}  # fmt: skip
+
+
+def claim_labels(type_fields: list[dict[str, Any]]) -> dict[str, str]:
+    """Every claim's label by name: the standard claims first, then the licence type's fields in its order."""
+    return {**STANDARD_CLAIMS, **{str(f["name"]): str(f["label"]) for f in type_fields}}
+
+
 def choosable_fields(licence: Licence) -> list[dict[str, object]]:
     """What the holder may tick, each with whether it must be shown (the type's `disclosable: false`)."""
-    standard = [{"name": "holder_name", "label": "持证主体", "required": False},
-                {"name": "licence_number", "label": "证照编号", "required": False},
-                {"name": "licence_id", "label": "证照标识", "required": False}]  # fmt: skip
+    standard = [{"name": name, "label": STANDARD_CLAIMS[name], "required": False}
+                for name in ("holder_name", "licence_number", "licence_id")]  # fmt: skip
     own = [{"name": f["name"], "label": f["label"], "required": not f.get("disclosable", True)}
            for f in licence.licence_type.fields]  # fmt: skip
     return standard + own
@@ -116,8 +131,7 @@ def show_redeem(*, ref: str, verifier: str) -> Scan:
     token.redeemed_at, token.redeemed_by = timezone.now(), verifier[:80]
     token.save(update_fields=["redeemed_at", "redeemed_by", "updated_at"])
     licence = token.licence
-    labels = {str(f["name"]): str(f["label"]) for f in choosable_fields(licence)}
-    labels.update(licence_name="证照名称", issuer_name="发证机关", valid_until="有效期")
+    labels = claim_labels(licence.licence_type.fields)
     audit_record(
         action="licence.shown", actor=verifier, object_type="licence", object_id=licence.identifier,
         subject=licence.holder_code,

@@ -23,6 +23,7 @@ from tongban.identity.models import User
 from tongban.identity.pages import account_context
 from tongban.licenses import selectors, showing
 from tongban.licenses.document import qr_svg
+from tongban.licenses.showing import STANDARD_CLAIMS, claim_labels
 from tongban.licenses.views import wallet_licence, wallet_person
 
 MAX_PASTE = 20_000  # characters: a licence presentation is a few kilobytes
@@ -37,14 +38,13 @@ def _verifier(request: HttpRequest) -> str:
 
 def _claims(result: Any, licence_type_fields: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """The disclosed claims as (label, value), in the licence type's order, standard ones first."""
-    labels = {"licence_name": _("证照名称"), "issuer_name": _("发证机关"), "valid_until": _("有效期至"),
-              "holder_name": _("持证主体"), "licence_number": _("证照编号"), "licence_id": _("证照标识")}  # fmt: skip
-    labels.update({f["name"]: f["label"] for f in licence_type_fields})
+    labels = claim_labels(licence_type_fields)
     shown = []
-    for name in labels:
+    for name, label in labels.items():
         if name in result.disclosed:
             value = result.claims.get(name)
-            shown.append((labels[name], _("长期") if value is None and name == "valid_until" else str(value)))
+            shown.append((_(label) if name in STANDARD_CLAIMS else label,
+                          _("长期") if value is None and name == "valid_until" else str(value)))  # fmt: skip
     return shown
 
 
