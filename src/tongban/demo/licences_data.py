@@ -5,7 +5,9 @@ with its validation report — so the wallets and the applications have licences
 - 居民身份证 (公安局) for the people behind the public demo accounts;
 - 营业执照 (市场监管局) for every market entity of the city (the legal representative's two among them);
 - 居住证 (公安局), issued when a 居住证申领 case is approved (秒批 for a resident who applies to live here);
-- 食品经营许可证 (市场监管局), issued when a 食品经营许可 case is approved.
+- 食品经营许可证 (市场监管局), issued when a 食品经营许可 case is approved;
+- one 用证授权 to an enterprise: 林晓峰 (`citizen`) lets 示范市鼎盛餐饮管理有限公司, where he applies for a job,
+  fetch his ID card's name and date of birth — what 赵建华 (`legalrep`) fetches on 收到的用证授权.
 
 Type codes are fictional: a made-up issuing ministry's code (`119900000000000`) and a department letter
 pair with a sequence, 21 characters as the national catalogue's are.
@@ -21,6 +23,8 @@ from tongban.demo.content.bundles import BIRTH_MEDICAL_CERTIFICATE, INDUSTRY_COM
 from tongban.demo.content.departments import code_of
 from tongban.identity.models import Department, Enterprise, Person, Staff
 from tongban.licenses.codes import HolderKind, TrustLevel, ValidityKind
+from tongban.licenses.grants import grant_create
+from tongban.licenses.selectors import licence_list_for_holder
 from tongban.licenses.services import licence_type_create, licences_import
 
 ACTOR = "system:demo-import"
@@ -153,4 +157,23 @@ def licences_load(*, tick: Callable[[int, int], None], usernames: list[str]) -> 
             raise RuntimeError(f"demo licences {code} rejected: {report.rejected[:3]}")
         counts["licences"] += len(report.issued)
         tick(2 if code.endswith("GA0001") else 3, 3)
+    counts["licence_grants"] = _grant_to_the_restaurant()
     return counts
+
+
+def _grant_to_the_restaurant() -> int:
+    """The citizen applies for a job at the legal representative's restaurant company and authorises it for
+    90 days to fetch his 居民身份证's name and date of birth (用证授权 to an enterprise)."""
+    citizen = Person.objects.filter(user__username="citizen").first()
+    company = Enterprise.objects.filter(legal_representative__user__username="legalrep",
+                                        name="示范市鼎盛餐饮管理有限公司").first()  # fmt: skip
+    card = (
+        licence_list_for_holder(holder=citizen).filter(licence_type__code="119900000000000GA0001").first()
+        if citizen
+        else None
+    )
+    if citizen is None or company is None or card is None:
+        return 0
+    grant_create(person=citizen, licence=card, grantee=company, purpose="应聘入职：核验身份和年龄", days=90,
+                 fields=["birth_date"])  # fmt: skip
+    return 1

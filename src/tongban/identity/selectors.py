@@ -152,6 +152,22 @@ def enterprise_list_for_representative(*, person: Person) -> QuerySet[Enterprise
     return Enterprise.objects.filter(legal_representative=person)
 
 
+def enterprise_list_acted_for(*, person: Person) -> list[Enterprise]:
+    """The enterprises this person acts for now: as legal representative, or as an agent (经办人) holding a
+    delegation of the firm that is in force (any scope), each once, by name."""
+    now = timezone.now()
+    agent_of = Delegation.objects.filter(
+        agent=person, principal_enterprise__isnull=False, revoked_at__isnull=True, valid_from__lte=now,
+        valid_until__gt=now,
+    ).values("principal_enterprise")  # fmt: skip
+    return list(Enterprise.objects.filter(Q(legal_representative=person) | Q(pk__in=agent_of)).order_by("name"))
+
+
+def enterprise_find(*, credit_code: str) -> Enterprise | None:
+    """The registered enterprise with this (already validated) unified social credit code, if any."""
+    return Enterprise.objects.filter(credit_code=(credit_code or "").strip().upper()[:18]).first()
+
+
 def enterprise_get_for_representative(*, actor: User, enterprise_id: UUID) -> Enterprise:
     enterprise = (
         Enterprise.objects.select_related("legal_representative")

@@ -1,5 +1,5 @@
-"""/api/v1 endpoints of the e-licences: a department fetches a licence the holder authorised it to use
-(用证授权), and anyone verifies a presentation (the answer is an outcome, never an error for bad input)."""
+"""/api/v1 endpoints of the e-licences: a department or an enterprise fetches a licence the holder authorised it
+to use (用证授权), and anyone verifies a presentation (the answer is an outcome, never an error for bad input)."""
 
 from __future__ import annotations
 
@@ -46,12 +46,18 @@ class VerifyOut(Schema):
             openapi_extra={"responses": {
                 "401": problem_openapi("请先登录 Authentication required"),
                 "403": problem_openapi("授权已撤销、过期或证照无效 Revoked, expired or licence not valid"),
-                "404": problem_openapi("没有给本部门的该授权 No such authorisation for this department")}})  # fmt: skip
+                "404": problem_openapi("没有给本部门或本人所代表企业的该授权 "
+                                       "No such authorisation for your department or enterprise")}})  # fmt: skip
 def grant_presentation(request: HttpRequest, grant_id: str) -> dict[str, Any]:
+    """Department staff fetch their department's grants; a person, those of the enterprises they act for."""
     staff = identity.staff_for_user(user=request.user)  # type: ignore[arg-type]
-    if staff is None:
-        raise PermissionDenied("只有部门工作人员可以使用授权", "Only department staff use authorisations")
-    grant, presentation = grants.grant_fetch(staff=staff, grant_id=grant_id)
+    person = identity.person_for_user(user=request.user)  # type: ignore[arg-type]
+    if staff is None and person is None:
+        raise PermissionDenied(
+            "只有部门工作人员或企业经办人可以使用授权",
+            "Only department staff or people acting for an enterprise use authorisations",
+        )
+    grant, presentation = grants.grant_fetch(staff=staff, person=person, grant_id=grant_id)
     return {"licence_id": grant.licence.identifier, "licence_name": grant.licence.licence_type.name,
             "purpose": grant.purpose, "valid_until": grant.valid_until, "disclosed": grant.disclosed,
             "presentation": presentation}  # fmt: skip

@@ -245,11 +245,14 @@ class ShowToken(BaseModel):
 
 
 class LicenceGrant(BaseModel):
-    """用证授权: the holder lets a department fetch a licence, for a purpose, until a day, showing the fields
-    named. Revoking ends it at once; every fetch and every refused fetch is in the audit log."""
+    """用证授权: the holder lets a department or an enterprise (exactly one) fetch a licence, for a purpose, until
+    a day, showing the fields named. Revoking ends it at once; every fetch and every refused fetch is in the
+    audit log. An enterprise fetches through the people who act for it (its legal representative, its agents)."""
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="grants")
-    grantee = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    grantee = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grantee_enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="+")  # fmt: skip
     purpose = models.CharField(max_length=200)
     disclosed = models.JSONField(default=list)  # claim names the grantee sees
     valid_until = models.DateTimeField()
@@ -259,6 +262,19 @@ class LicenceGrant(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grantee__isnull=False, grantee_enterprise__isnull=True)
+                | Q(grantee__isnull=True, grantee_enterprise__isnull=False),
+                name="licence_grant_exactly_one_grantee",
+            )
+        ]
+
+    @property
+    def grantee_name(self) -> str:
+        """Who was authorised: the department's or the enterprise's name."""
+        body = self.grantee or self.grantee_enterprise
+        return body.name if body is not None else ""
 
 
 class TrustedIssuer(BaseModel):

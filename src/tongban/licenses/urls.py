@@ -6,6 +6,8 @@ app_name = "licenses"
 
 urlpatterns = [
     path("account/licences/", views.wallet, name="wallet"),
+    path("account/licences/received/", views_grants.grants_received, name="grants_received"),
+    path("account/licences/received/<str:grant_id>/fetch", views_grants.grant_fetch, name="grant_fetch"),
     path("account/licences/<str:identifier>/", views.licence_detail, name="detail"),
     path("account/licences/<str:identifier>/pdf", views.licence_download, name="pdf"),
     path("account/licences/<str:identifier>/show", views_verify.licence_show, name="show"),

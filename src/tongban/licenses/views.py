@@ -61,6 +61,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
             for holder in _holders(person)]  # fmt: skip
     groups = [{"holder": holder, "licences": licences} for holder, licences in held]
     context = account_context(request, section="licences", title=_("我的证照"), groups=groups,
+                              acts_for_firms=bool(identity.enterprise_list_acted_for(person=person)),
                               count=sum(len(licences) for _holder, licences in held))  # fmt: skip
     return render(request, "licenses/wallet.html", context)
 
@@ -77,6 +78,7 @@ def licence_detail(
         history=selectors.licence_history(licence=licence), current=licence.state == LicenceState.ISSUED,
         choosable=showing.choosable_fields(licence), grants=list(grants.grants_of(person=person, licence=licence)),
         grantees=grants.grantees(), grant_error=grant_error, posted=request.POST if grant_error else {},
+        ticked=request.POST.getlist("grant_field") if grant_error else [],
         now=timezone.now(),
     )  # fmt: skip
     return render(request, "licenses/detail.html", context, status=status)
@@ -88,7 +90,7 @@ def licence_download(request: HttpRequest, identifier: str) -> HttpResponse:
     return pdf_response(licence_pdf(licence=licence), filename=f"licence-{licence.number}.pdf")
 
 
-def _masked(name: str) -> str:
+def masked(name: str) -> str:
     """A holder's name as a public page may show it: 林*峰, 示范市****有限公司."""
     if len(name) <= 2:
         return name[:1] + "*"
@@ -103,6 +105,6 @@ def licence_check(request: HttpRequest, identifier: str) -> HttpResponse:
     licence = selectors.licence_find(identifier=identifier.strip().upper()[:120])
     context: dict[str, Any] = {"licence": licence, "identifier": identifier[:120]}
     if licence is not None:
-        context.update(holder=_masked(licence.holder_name), current=licence.state == LicenceState.ISSUED,
+        context.update(holder=masked(licence.holder_name), current=licence.state == LicenceState.ISSUED,
                        state_label=LicenceState(licence.state).label)  # fmt: skip
     return render(request, "licenses/check.html", context, status=200 if licence else 404)

@@ -285,6 +285,11 @@ ACTION_LABELS = {
     "licence.grant_refused": gettext_lazy("授权已失效，调取被拒绝"),
     "licence.grant_revoked": gettext_lazy("撤销用证授权"),
 }
+# The same acts when the grantee is an enterprise (the entry names it under "enterprise").
+ENTERPRISE_ACTION_LABELS = {
+    "licence.grant_created": gettext_lazy("授权企业使用电子证照"),
+    "licence.grant_used": gettext_lazy("企业凭授权调取电子证照"),
+}
 
 
 @dataclass(frozen=True)
@@ -323,7 +328,8 @@ def data_uses_describe(*, person: Person, entries: Iterable[AuditEntry]) -> list
         kind, _, ident = entry.actor.partition(":")
         # Acts of the person's own login (actor "user:<id>") are theirs too.
         by_self = (kind == "person" and ident == str(person.pk)) or (kind == "user" and ident == str(person.user_id))
-        department = str(entry.data.get("department", "") or "")
+        department = str(entry.data.get("department", "") or entry.data.get("enterprise", "") or "")
+        labels: dict[str, Any] = ENTERPRISE_ACTION_LABELS if entry.data.get("enterprise") else {}
         if by_self:
             who = gettext("本人")
         elif kind == "staff" and ident in staff:
@@ -338,7 +344,7 @@ def data_uses_describe(*, person: Person, entries: Iterable[AuditEntry]) -> list
                 who=who,
                 department=department,
                 action=entry.action,
-                action_label=str(ACTION_LABELS.get(entry.action, entry.action)),
+                action_label=str(labels.get(entry.action) or ACTION_LABELS.get(entry.action, entry.action)),
                 elements=[names.get(str(code), str(code)) for code in entry.data.get("elements", []) or []],
                 purpose=str(entry.data.get("purpose", "") or ""),
                 case_reference=str(entry.data.get("case", "") or entry.data.get("case_reference", "") or ""),

@@ -12,7 +12,7 @@ from tongban.demo.tests.test_rules_data import RESIDENCE, SMALL, _apply
 from tongban.forms import materials
 from tongban.forms.services import draft_start
 from tongban.identity.models import Enterprise, User
-from tongban.licenses.models import Licence, LicenceType
+from tongban.licenses.models import Licence, LicenceGrant, LicenceType
 
 
 @pytest.fixture
@@ -31,6 +31,11 @@ def test_the_catalogue_the_existing_licences_the_food_licence_and_the_neighbours
     draft = draft_start(user=legalrep, implementation=implementation_get_by_code("SC01003"), subject=firm)
     [state] = [s for s in materials.material_states(draft=draft) if s.material.name == "营业执照"]
     assert state.way == materials.EXEMPT and state.licence.holder_enterprise == firm
+    client.force_login(legalrep)  # the citizen's 用证授权 to the restaurant company, fetched by its legal rep
+    assert "应聘入职：核验身份和年龄" in client.get("/account/licences/received/").content.decode()
+    grant_id = LicenceGrant.objects.get(grantee_enterprise__name="示范市鼎盛餐饮管理有限公司").pk
+    fetched = client.post(f"/account/licences/received/{grant_id}/fetch").content.decode()
+    assert citizen.birth_date.isoformat() in fetched
     settings.DEMO_MODE = True
     page = client.get("/demo/foreign-licences/").content.decode()
     assert "邻省示范市" in page and "远方市" in page
