@@ -105,9 +105,10 @@ def _verification(console: Console, figures: list[str]) -> None:
             self._local = local  # asked once per key, then never again
 
         def key(self, *, iss: str, kid: str, vct: str | None) -> Any:
-            if (iss, kid, vct) not in self._answers:
-                self._answers[iss, kid, vct] = self._local.key(iss=iss, kid=kid, vct=vct)
-            return self._answers[iss, kid, vct]
+            answer = self._answers.get((iss, kid, vct))  # one look-up, as an in-memory trust list does
+            if answer is None:
+                answer = self._answers[iss, kid, vct] = self._local.key(iss=iss, kid=kid, vct=vct)
+            return answer
 
     trust = Cached()
     online = {"up": True}

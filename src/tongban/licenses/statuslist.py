@@ -173,12 +173,13 @@ class CachedStatusSource:
         self.trust = trust
         self.clock = clock
         self.min_ttl_s = min_ttl_s
-        self._cache: dict[str, tuple[VerifiedList, float]] = {}  # uri → (list, fetched at)
+        # uri → (list, fetched at, its iat, the answers given from it so far: immutable, and gone with the list)
+        self._cache: dict[str, tuple[VerifiedList, float, datetime, dict[tuple[int, str], StatusAnswer]]] = {}
 
-    def _due(self, entry: tuple[VerifiedList, float] | None, now: float) -> bool:
+    def _due(self, entry: tuple[VerifiedList, float, datetime, Any] | None, now: float) -> bool:
         if entry is None:
             return True
-        lst, fetched = entry
+        lst, fetched, _, _ = entry
         if lst.ttl is not None:
             return now >= fetched + min(max(lst.ttl, self.min_ttl_s), MAX_TTL_S)
         return lst.exp is None or now >= lst.exp
@@ -195,17 +196,19 @@ class CachedStatusSource:
         held = self._cache.get(uri)
         if held is not None and fresh.iat < held[0].iat:
             return "refresh refused: older than the cached list"
-        self._cache[uri] = (fresh, now)
+        self._cache[uri] = (fresh, now, _utc(fresh.iat), {})
         return ""
 
     def status(self, *, iss: str, uri: str, idx: int) -> StatusAnswer:
         now = self.clock()
-        problem = self.refresh(iss=iss, uri=uri) if self._due(self._cache.get(uri), now) else ""
         entry = self._cache.get(uri)
+        problem = ""
+        if self._due(entry, now):
+            problem = self.refresh(iss=iss, uri=uri)
+            entry = self._cache.get(uri)
         if entry is None:
             return StatusAnswer(None, source="none", stale=True, detail=problem or "no status list")
-        lst, fetched = entry
-        as_of = _utc(lst.iat)
+        lst, fetched, as_of, answers = entry
         source = "online" if fetched == now else "cache"
         if lst.exp is not None and now >= lst.exp:
             return StatusAnswer(None, as_of=as_of, source=source, stale=True, detail=problem or "list past its exp")
@@ -213,4 +216,9 @@ class CachedStatusSource:
             value = lst.get(idx)
         except IndexError:
             return StatusAnswer(None, as_of=as_of, source=source, detail="idx is outside the list")
-        return StatusAnswer(value, as_of=as_of, source=source, stale=bool(problem), detail=problem)
+        if problem:
+            return StatusAnswer(value, as_of=as_of, source=source, stale=True, detail=problem)
+        answer = answers.get((value, source))
+        if answer is None:  # at most two per value the list's bits can hold
+            answer = answers[value, source] = StatusAnswer(value, as_of=as_of, source=source)
+        return answer

@@ -498,3 +498,71 @@ def test_a_key_binding_jwt_with_the_wrong_typ_alg_or_its_own_key_is_refused(trus
     kb_payload = {"iat": int(time.time()), "aud": AUD, "nonce": NONCE, "sd_hash": sha256_b64(shown)}
     kb = compact_sign(header=header, payload=kb_payload, sign=wallet.private.sign)
     assert verify(shown + kb, trust, policy=KB).outcome == Outcome.INVALID_KEY_BINDING
+
+
+# --- What the verifier keeps between tokens (issue 6's offline verification rate) --------------------------
+
+
+def test_a_cached_issuer_key_never_stands_in_for_the_trust_lists_answer(issuer, trust):
+    token = issuer.token()
+    assert verify(token, trust).valid  # the issuer's public key is now imported and cached by its bytes
+    impostor = Issuer(kid=KID)  # the same kid, another key: the key the trust list gives decides
+    rotated = StubTrust(impostor)
+    assert verify(token, rotated).outcome == Outcome.INVALID_SIGNATURE
+    assert verify(impostor.token(), rotated).valid and verify(impostor.token(), trust).outcome == (
+        Outcome.INVALID_SIGNATURE
+    )
+    assert verify(token, StubTrust()).outcome == Outcome.UNKNOWN_KEY  # dropped from the list: cached or not
+    assert verify(token, trust).valid
+
+
+def test_a_cached_header_is_each_callers_own_and_only_ever_its_own_spelling(issuer, trust):
+    from tongban.licenses.jose import compact_split
+
+    token = issuer.token()
+    jwt = token.split("~")[0]
+    header, _ = compact_split(jwt)
+    header["alg"], header["jwk"] = "none", issuer.jwk  # a caller changing its copy changes no one else's
+    assert compact_split(jwt)[0] == {"alg": "Ed25519", "typ": "dc+sd-jwt", "kid": KID}
+    assert verify(token, trust).valid
+    for bad, outcome in (({"alg": "none", "typ": "dc+sd-jwt", "kid": KID}, Outcome.ALG_NOT_ALLOWED),
+                         ({"alg": "Ed25519", "typ": "JWT", "kid": KID}, Outcome.WRONG_TYP),
+                         ({"alg": "Ed25519", "typ": "dc+sd-jwt", "kid": KID, "jwk": issuer.jwk},
+                          Outcome.HEADER_KEY_REFUSED)):  # fmt: skip
+        for _ in range(2):  # refused the first time and again once the verifier has seen the header
+            assert verify(_with_header(issuer, bad), trust).outcome == outcome
+    assert verify(token, trust).valid
+
+
+def test_the_result_of_a_status_check_is_the_one_the_dataclass_builds():
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from tongban.licenses.sdjwt import StatusAnswer, VerifyResult, _result
+
+    state = StatusAnswer(1, as_of=datetime.now(UTC), source="cache", stale=True, detail="refresh failed")
+    fast = _result(Outcome.REVOKED, state.detail, ISS, KID, VCT, {"holder_name": "张三"}, ("holder_name",), True, state)
+    built = VerifyResult(
+        Outcome.REVOKED, state.detail, ISS, KID, VCT, claims={"holder_name": "张三"}, disclosed=("holder_name",),
+        key_bound=True, status_as_of=state.as_of, status_source="cache", status_stale=True,
+    )  # fmt: skip
+    assert fast == built and vars(fast) == vars(built)
+    assert set(vars(fast)) == {f.name for f in dataclasses.fields(VerifyResult)}  # a new field must be set too
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.outcome = Outcome.VALID  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [(b'{"a":[1,"x"]}', {"a": [1, "x"]}), (b' {"a":1}\n', {"a": 1}), (b'["s","n",2]', ["s", "n", 2]),
+     (b'{"a":1,"a":2}', None), (b'{"a":{"b":1,"b":1}}', None), (b"NaN", None), (b'{"a":-Infinity}', None),
+     (b'{"a":1}x', None), (b'{"a":1} {}', None), ("\ufeff{}".encode(), None), (b"", None), (b"\xff", None)],
+)  # fmt: skip
+def test_json_is_read_strictly_with_or_without_whitespace_around_it(raw, value):
+    from tongban.licenses.jose import Malformed, json_value
+
+    if value is None:
+        with pytest.raises(Malformed):
+            json_value(raw, what="test")
+    else:
+        assert json_value(raw, what="test") == value

@@ -202,3 +202,47 @@ def test_a_zero_or_huge_ttl_is_clamped(platform, ttl):
 def test_an_index_outside_the_cached_list_is_unknown(platform):
     source = CachedStatusSource(fetch=lambda uri: list_token(platform), trust=StubTrust(platform))
     assert source.status(iss=ISS, uri=URI, idx=10_000).value is None
+
+
+def test_a_verifier_reads_a_newer_list_after_its_ttl_and_never_an_answer_kept_from_the_old_one(platform):
+    """The offline verifier's cache (the list, its iat, the answers it gave) is per list version: a licence
+    revoked, then suspended, is seen so once its list is refreshed; a licence beside it keeps its own bit."""
+    from tongban.licenses.sdjwt import Outcome, VerifyPolicy, sd_jwt_vc_verify
+
+    clock = Clock()
+    served = {"token": list_token(platform, data=b"\x00\x04", iat=int(clock.now))}  # idx 5 revoked, idx 7 valid
+
+    def fetch(uri):
+        if served["token"] is None:
+            raise ConnectionError("offline")
+        return served["token"]
+
+    trust = StubTrust(platform)
+    source = CachedStatusSource(fetch=fetch, trust=trust, clock=clock)
+    at_7, at_5 = (platform.token(status={"status_list": {"idx": i, "uri": URI}}, exp=int(clock.now) + 86400)
+                  for i in (7, 5))  # fmt: skip
+
+    def outcome(token):
+        result = sd_jwt_vc_verify(token, trust=trust, status=source, policy=VerifyPolicy(require_key_binding=False),
+                                  now=clock.now)  # fmt: skip
+        return result.outcome, result.status_source, result.status_stale
+
+    assert outcome(at_7) == (Outcome.VALID, "online", False)
+    assert outcome(at_5) == (Outcome.REVOKED, "online", False)
+    clock.now += 60
+    valid, revoked = (Outcome.VALID, "cache", False), (Outcome.REVOKED, "cache", False)
+    assert [outcome(at_7), outcome(at_5), outcome(at_7), outcome(at_5)] == [valid, revoked, valid, revoked]
+    served["token"] = list_token(platform, data=b"\x00\x44", iat=int(clock.now))  # idx 7 revoked
+    assert outcome(at_7)[0] == Outcome.VALID  # within the ttl the list held is the one that answers
+    revoked_at = int(clock.now)
+    clock.now += 900
+    assert outcome(at_7)[0] == Outcome.REVOKED and outcome(at_5)[0] == Outcome.REVOKED
+    clock.now += 60  # answered from the cache now, as of the newer list's iat, not the first one's
+    answer = source.status(iss=ISS, uri=URI, idx=5)
+    assert (answer.value, answer.source, answer.as_of.timestamp()) == (1, "cache", revoked_at)
+    served["token"] = list_token(platform, data=b"\x00\x84", iat=int(clock.now))  # idx 7 suspended
+    clock.now += 900
+    assert outcome(at_7)[0] == Outcome.SUSPENDED
+    served["token"] = None  # offline past the ttl: the newest list it verified, and it says it is stale
+    clock.now += 900
+    assert outcome(at_7) == (Outcome.SUSPENDED, "cache", True) and outcome(at_5) == (Outcome.REVOKED, "cache", True)
