@@ -205,6 +205,9 @@ FORMS_DRAFT_DAYS = env_int("FORMS_DRAFT_DAYS", 30)
 # Verify-not-reveal: answers per consumer department per local day ("*" or a credit code), and
 # per-minute limits per consumer and per consumer+subject against enumeration.
 EXCHANGE_VERIFY_QUOTA = {"*": env_int("EXCHANGE_VERIFY_QUOTA", 10_000)}
+# Audit entries appended on hot paths (verify answers) are linked into the hash chain by a sequencer thread
+# per process on PostgreSQL (production); in demo mode, and on SQLite, by the appending thread itself.
+AUDIT_CHAIN_BACKGROUND = env_bool("AUDIT_CHAIN_BACKGROUND", not DEMO_MODE)
 EXCHANGE_VERIFY_RATE = {
     "consumer": (env_int("EXCHANGE_VERIFY_RATE_CONSUMER", 120), 60),
     "subject": (env_int("EXCHANGE_VERIFY_RATE_SUBJECT", 5), 60),

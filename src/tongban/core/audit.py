@@ -2,6 +2,11 @@
 
 Each entry's hash covers its content and the previous entry's hash, so editing or deleting any
 row breaks the chain from that row on; AuditHead remembers the tip so a deleted tail shows too.
+
+Two ways in: `audit_record` links the entry under the head row's lock in the caller's transaction;
+`audit_append` (hot paths: every verify answer) writes an AuditPending row without that lock and
+`audit_chain` links pending rows in id order, many per lock, right after the commit. Readers of a
+subject's entries and `audit verify` chain what is pending first (ADR 0014).
 """
 
 from __future__ import annotations
@@ -9,6 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import os
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +27,10 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tongban.core.models import AuditEntry, AuditHead
+from tongban.core.models import AuditEntry, AuditHead, AuditPending
 
 GENESIS = "0" * 64
+logger = logging.getLogger(__name__)
 
 
 def subject_hash(identifier: str) -> str:
@@ -36,8 +46,8 @@ def _entry_hash(*, prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _fields(entry: AuditEntry) -> dict[str, Any]:
-    return {
+def _fields(entry: AuditEntry | AuditPending) -> dict[str, Any]:
+    fields = {
         "at": entry.at.isoformat(),
         "actor": entry.actor,
         "action": entry.action,
@@ -46,6 +56,14 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
         "subject_hash": entry.subject_hash,
         "data": entry.data,
     }
+    ref = getattr(entry, "ref", None)
+    if ref is not None:  # entries that came through audit_append; older entries hash as they always did
+        fields["ref"] = ref
+    return fields
+
+
+def _pending_hash(row: AuditPending) -> str:
+    return _entry_hash(prev_hash="", seq=0, fields=_fields(row))
 
 
 _HEAD_LOCK = "SELECT seq, hash FROM core_audithead WHERE id = 1 FOR UPDATE"
@@ -103,18 +121,213 @@ def audit_record(
     return entry
 
 
+# --- Appending without the chain's lock ------------------------------------------------------------
+
+# The columns of one pending row, in the order of audit_pending_values; a caller on PostgreSQL may fold
+# the INSERT into its own statement (verify writes quota, meter and entry in one round trip).
+PENDING_COLUMNS = ("at", "actor", "action", "object_type", "object_id", "subject_hash", "data", "hash")
+
+
+def audit_pending_values(
+    *,
+    action: str,
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    subject: str = "",
+    data: dict[str, Any] | None = None,
+) -> list[Any]:
+    """The PENDING_COLUMNS values of one entry, adapted for this connection, its content hash included."""
+    row = AuditPending(
+        at=timezone.now(),
+        actor=actor[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        subject_hash=subject_hash(subject) if subject else "",
+        data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),  # as the database returns it
+    )
+    row.hash = _pending_hash(row)
+    data_field = AuditPending._meta.get_field("data")
+    return [connection.ops.adapt_datetimefield_value(row.at), row.actor, row.action, row.object_type, row.object_id,
+            row.subject_hash, data_field.get_db_prep_value(row.data, connection), row.hash]  # fmt: skip
+
+
+_PENDING_INSERT = (
+    "INSERT INTO core_auditpending (at, actor, action, object_type, object_id, subject_hash, data, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def audit_append(
+    *,
+    action: str,
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    subject: str = "",
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Append one entry without waiting for the chain's lock; returns its reference (AuditEntry.ref once
+    chained). It is linked into the chain when the caller's transaction commits (audit_chain_soon)."""
+    values = audit_pending_values(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                                  subject=subject, data=data)  # fmt: skip
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(_PENDING_INSERT + " RETURNING id", values)
+            ref = int(cursor.fetchone()[0])
+        else:
+            cursor.execute(_PENDING_INSERT, values)
+            ref = int(cursor.lastrowid)
+    audit_chain_soon()
+    return ref
+
+
+def audit_chain_soon() -> None:
+    """Chain what is pending once the current transaction commits (at once outside a transaction): by this
+    process's sequencer thread when settings.AUDIT_CHAIN_BACKGROUND (production), else in this thread."""
+    if getattr(settings, "AUDIT_CHAIN_BACKGROUND", False) and connection.vendor == "postgresql":
+        transaction.on_commit(_sequencer.nudge)
+    else:
+        transaction.on_commit(audit_chain)
+
+
+class _Sequencer:
+    """One daemon thread per process that chains pending entries whenever nudged, so that a request that
+    appended one returns without the chain's statements (it has its own database connection)."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.event = threading.Event()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.stopping = False
+
+    def nudge(self) -> None:
+        if self.pid != os.getpid():  # first use in this process (gunicorn forks after importing)
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.event, self.stopping = threading.Event(), False
+                    self.thread = threading.Thread(target=self._run, name="audit-sequencer", daemon=True)
+                    self.thread.start()
+                    self.pid = os.getpid()
+        self.event.set()
+
+    def stop(self) -> None:
+        """Chain what is left, end the thread and close its connection (tests, an orderly shutdown)."""
+        with self.lock:
+            thread, self.pid = self.thread, 0
+            if thread is None or not thread.is_alive():
+                return
+            self.stopping = True
+            self.event.set()
+        thread.join(timeout=30)
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        event = self.event
+        try:
+            while True:
+                event.wait()
+                event.clear()
+                try:
+                    audit_chain()
+                except Exception:  # the database away, say: the rows stay pending, the next nudge tries again
+                    logger.exception("chaining pending audit entries failed")
+                    connections.close_all()
+                    time.sleep(1.0)
+                    event.set()
+                if self.stopping:
+                    return
+        finally:
+            connections.close_all()
+
+
+_sequencer = _Sequencer()
+audit_sequencer_stop = _sequencer.stop
+
+
+_CHAIN_LOCK = 0x7442_4155  # advisory lock of the one chaining pass at a time ("tBAU")
+CHAIN_BATCH = 1000
+
+
+def _chain_batch(skip: set[int]) -> tuple[int, bool]:
+    """Link up to CHAIN_BATCH pending rows in id order under the head's lock; rows whose content no longer
+    matches their hash stay pending (audit_verify names them) and are added to `skip`.
+    Returns (rows chained, whether a full batch was read)."""
+    lock = _HEAD_LOCK if connection.features.has_select_for_update else _HEAD_LOCK.removesuffix(" FOR UPDATE")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(lock)
+        row = cursor.fetchone()
+        if row is None:
+            AuditHead.objects.get_or_create(id=1)
+            cursor.execute(lock)
+            row = cursor.fetchone()
+        seq, prev = row
+        pending = list(AuditPending.objects.exclude(id__in=skip).order_by("id")[:CHAIN_BATCH])
+        entries, done = [], []
+        for p in pending:
+            if _pending_hash(p) != p.hash:
+                skip.add(p.id)
+                continue
+            seq += 1
+            entry = AuditEntry(seq=seq, at=p.at, actor=p.actor, action=p.action, object_type=p.object_type,
+                               object_id=p.object_id, subject_hash=p.subject_hash, data=p.data, prev_hash=prev,
+                               ref=p.id)  # fmt: skip
+            entry.hash = prev = _entry_hash(prev_hash=prev, seq=seq, fields=_fields(entry))
+            entries.append(entry)
+            done.append(p.id)
+        if entries:
+            AuditEntry.objects.bulk_create(entries)
+            AuditPending.objects.filter(id__in=done).delete()
+            cursor.execute(_HEAD_MOVE, [seq, prev])
+    return len(entries), len(pending) == CHAIN_BATCH
+
+
+def audit_chain(*, wait: bool = False) -> int:
+    """Link every pending entry into the chain; returns how many. One pass at a time (an advisory lock on
+    PostgreSQL): without `wait`, a caller that finds a pass running leaves its rows to it, since a pass
+    looks again after it lets go. With `wait` (readers, `audit verify`), every entry committed before the
+    call is chained when it returns."""
+    skip: set[int] = set()
+    postgres = connection.vendor == "postgresql"
+    chained = 0
+    while True:
+        if not AuditPending.objects.exclude(id__in=skip).exists():
+            return chained
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {'pg_advisory_lock' if wait else 'pg_try_advisory_lock'}(%s)", [_CHAIN_LOCK])
+                if not wait and not cursor.fetchone()[0]:
+                    return chained
+        try:
+            more = True
+            while more:
+                n, more = _chain_batch(skip)
+                chained += n
+        finally:
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_CHAIN_LOCK])
+        # Looked at again after letting go: rows committed by callers who found this pass running.
+
+
 def audit_list_for_subject(*, subject: str, limit: int | None = None) -> QuerySet[AuditEntry]:
-    """Entries about one ID number or credit code (matched by its keyed hash), newest first."""
+    """Entries about one ID number or credit code (matched by its keyed hash), newest first; what is still
+    pending is chained first, so every use shows at once."""
     if not subject.strip():
         return AuditEntry.objects.none()
+    audit_chain(wait=True)
     entries = AuditEntry.objects.filter(subject_hash=subject_hash(subject)).order_by("-seq")
     return entries[:limit] if limit is not None else entries
 
 
 @dataclass(frozen=True)
 class ChainProblem:
-    seq: int
+    seq: int  # for a pending row: 0, and `pending` names it
     reason: str
+    pending: int | None = None
 
 
 def audit_verify() -> Iterator[ChainProblem]:
@@ -132,3 +345,6 @@ def audit_verify() -> Iterator[ChainProblem]:
     head = AuditHead.objects.filter(id=1).first()
     if head and (head.seq != expected_seq - 1 or head.hash != expected_prev):
         yield ChainProblem(expected_seq, f"chain ends at {expected_seq - 1} but head records {head.seq} (tail deleted)")
+    for pending in AuditPending.objects.order_by("id").iterator(chunk_size=2000):
+        if _pending_hash(pending) != pending.hash:
+            yield ChainProblem(0, "pending entry: content does not match its hash (edited)", pending=pending.id)

@@ -32,6 +32,8 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The AuditPending id it was appended as (entries from audit_append; a verify answer's evidence id).
+    ref = models.BigIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["seq"]
@@ -43,6 +45,22 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("audit entries are append-only")
+
+
+class AuditPending(models.Model):
+    """An audit entry appended without the chain's lock (hot paths such as verify answers), linked into
+    AuditEntry in id order by core.audit.audit_chain moments later. `hash` covers its content, so an edit
+    while it waits is detected as well (see docs/adr/0014-audit-appends-chained-by-a-sequencer.md)."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    subject_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    hash = models.CharField(max_length=64)
 
 
 class AuditHead(models.Model):

@@ -377,13 +377,23 @@ def _fetch_in_thread(connector: Connector, subject: Subject, codes: list[str]) -
         connection.close()  # this thread's own database connection
 
 
-_USAGE_METER = (
-    "INSERT INTO exchange_usagecounter (id, created_at, updated_at, consumer_id, element_code, calls, failures, "
-    "denied, total_latency_ms) VALUES {rows} ON CONFLICT (consumer_id, element_code) DO UPDATE SET "
+_USAGE_METER_CONFLICT = (
+    " ON CONFLICT (consumer_id, element_code) DO UPDATE SET "
     "calls = exchange_usagecounter.calls + 1, failures = exchange_usagecounter.failures + EXCLUDED.failures, "
     "denied = exchange_usagecounter.denied + EXCLUDED.denied, "
     "total_latency_ms = exchange_usagecounter.total_latency_ms + EXCLUDED.total_latency_ms, "
     "updated_at = EXCLUDED.updated_at"
+)
+_USAGE_METER_INSERT = (
+    "INSERT INTO exchange_usagecounter (id, created_at, updated_at, consumer_id, element_code, calls, failures, "
+    "denied, total_latency_ms) "
+)
+_USAGE_METER = _USAGE_METER_INSERT + "VALUES {rows}" + _USAGE_METER_CONFLICT
+# One element's read as an upsert of a CTE row source named `quota` (verify folds it into its one statement;
+# nothing is metered when that source is empty). Parameters: id, created_at, updated_at, consumer_id,
+# element_code, calls, failures, denied, total_latency_ms.
+USAGE_METER_ONE = "".join(
+    (_USAGE_METER_INSERT, "SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM quota", _USAGE_METER_CONFLICT)
 )
 
 

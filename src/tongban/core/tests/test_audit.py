@@ -79,3 +79,114 @@ def test_entries_for_a_subject_are_found_by_its_hash_newest_first():
     assert [e.data["i"] for e in found] == [2, 1, 0]
     assert [e.data["i"] for e in audit_list_for_subject(subject="11010519491231002X", limit=2)] == [2, 1]
     assert list(audit_list_for_subject(subject="")) == []
+
+
+# --- Appends chained by the sequencer (ADR 0014) ---------------------------------------------------
+
+
+def test_appends_are_chained_in_order_with_their_reference_and_the_chain_verifies():
+    from tongban.core.audit import audit_append, audit_chain
+    from tongban.core.models import AuditPending
+
+    _chain(2)  # entries linked in the caller's transaction and appended ones share one chain
+    refs = [audit_append(action="verify.answered", subject="11010519491231002X", data={"i": i}) for i in range(3)]
+    assert AuditPending.objects.count() == 3  # on_commit never runs inside the test's transaction
+    assert audit_chain() == 3 and not AuditPending.objects.exists()
+    _chain(1)
+    appended = list(AuditEntry.objects.filter(ref__isnull=False).order_by("seq"))
+    assert [e.ref for e in appended] == refs and [e.seq for e in appended] == [3, 4, 5]
+    assert list(audit_verify()) == []
+
+
+def test_a_subjects_entries_include_what_is_still_pending():
+    from tongban.core.audit import audit_append, audit_list_for_subject
+
+    ref = audit_append(action="verify.answered", subject="11010519491231002X", data={"i": 0})
+    [entry] = list(audit_list_for_subject(subject="11010519491231002X"))
+    assert entry.ref == ref and entry.seq == 1
+
+
+def test_an_edited_pending_entry_is_named_and_never_chained(capsys):
+    from django.core.management import call_command
+
+    from tongban.core.audit import audit_append, audit_chain
+    from tongban.core.models import AuditPending
+
+    refs = [audit_append(action="verify.answered", data={"i": i}) for i in range(3)]
+    with connection.cursor() as cur:
+        cur.execute("UPDATE core_auditpending SET data = '{\"i\": 9}' WHERE id = %s", [refs[1]])
+    assert audit_chain() == 2  # the others go on
+    assert list(AuditPending.objects.values_list("id", flat=True)) == [refs[1]]
+    [problem] = list(audit_verify())
+    assert problem.pending == refs[1] and "edited" in problem.reason
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify")
+    assert f"pending #{refs[1]}" in capsys.readouterr().out
+
+
+def test_an_edited_reference_breaks_the_chain():
+    from tongban.core.audit import audit_append, audit_chain
+
+    audit_append(action="verify.answered", data={})
+    audit_chain()
+    with connection.cursor() as cur:
+        cur.execute("UPDATE core_auditentry SET ref = ref + 1000 WHERE seq = 1")
+    assert [p.seq for p in audit_verify()] == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_all_end_up_in_one_unbroken_chain():
+    """Eight threads append in autocommit, each chaining on commit (or leaving it to the pass running):
+    nothing stays pending, no seq is missing or doubled, the chain verifies."""
+    import threading
+
+    from django.db import connections
+
+    from tongban.core.audit import audit_append
+    from tongban.core.models import AuditPending
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+
+    def work(n: int) -> None:
+        try:
+            for i in range(25):
+                audit_append(action="verify.answered", data={"t": n, "i": i})
+                if i % 10 == 0:
+                    audit_record(action="profile.read", data={"t": n, "i": i})
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not AuditPending.objects.exists()
+    assert AuditEntry.objects.count() == 8 * 28
+    assert AuditEntry.objects.filter(ref__isnull=False).count() == 8 * 25
+    assert list(audit_verify()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sequencer_thread_chains_what_requests_appended(settings):
+    """Production chains in a thread of each process: the appending request returns at once, the entry is
+    linked moments later, and a reader of the subject's entries never waits for it to be."""
+    import time
+
+    from tongban.core.audit import audit_append, audit_list_for_subject, audit_sequencer_stop
+    from tongban.core.models import AuditPending
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the sequencer thread runs on PostgreSQL")
+    settings.AUDIT_CHAIN_BACKGROUND = True
+    try:
+        refs = [audit_append(action="verify.answered", subject="11010519491231002X", data={"i": i}) for i in range(20)]
+        deadline = time.monotonic() + 10
+        while AuditPending.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not AuditPending.objects.exists()
+    finally:
+        audit_sequencer_stop()  # and its connection, or the test database cannot be dropped
+    assert [e.ref for e in audit_list_for_subject(subject="11010519491231002X")] == refs[::-1]
+    assert list(audit_verify()) == []

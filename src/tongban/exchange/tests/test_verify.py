@@ -223,12 +223,15 @@ def test_daily_quota_is_counted_and_answers_429_when_used_up(clerk_client, civil
     over = _verify(clerk_client, resident.id_number, "age_at_least", {"n": 2})
     assert over.status_code == 429 and over.json()["reason"] == "quota" and over["Retry-After"]
     assert VerifyQuotaUse.objects.get(consumer=civil).count == 2
+    # The refused answer is neither metered nor audited: one statement writes quota, meter and entry, or none.
+    assert sum(UsageCounter.objects.filter(consumer=civil).values_list("calls", flat=True)) == 2
+    assert len(list(data_use_entries(person=resident))) == 2
 
 
 def test_every_answer_is_audited_for_the_subject(clerk_client, civil, resident, predicates):
     answer = _verify(clerk_client, resident.id_number, "age_at_least", {"n": 60}).json()
     [entry] = list(data_use_entries(person=resident))
-    assert entry.action == "verify.answered" and entry.seq == answer["evidence_id"]
+    assert entry.action == "verify.answered" and entry.ref == answer["evidence_id"]  # chained, found by its reference
     assert entry.data["predicate"] == "age_at_least" and entry.data["result"] == "true"
     assert entry.data["purpose"] == "养老待遇资格认证" and entry.data["case"] == "MZ-2026-0042"
     assert resident.id_number not in json.dumps(entry.data, ensure_ascii=False)
