@@ -26,11 +26,11 @@ from tongban.identity.models import Region, Staff
 from tongban.identity.roles import Role
 from tongban.licenses import selectors
 from tongban.licenses.jose import compact_sign
-from tongban.licenses.models import SealKey, TrustedIssuer
+from tongban.licenses.models import SealKey, StatusList, TrustedIssuer
+from tongban.licenses.offline import TRUST_LIST_TYP
 from tongban.licenses.sdjwt import KeyAnswer, KeyLookup, StatusAnswer, VerifyPolicy, VerifyResult, sd_jwt_vc_verify
 from tongban.licenses.statuslist import CachedStatusSource, StatusListInvalid, status_list_token_verify
 
-TRUST_LIST_TYP = "tongban-trustlist+jwt"
 TRUST_LIST_DAYS = 7
 
 
@@ -154,6 +154,15 @@ def trusted_status_mirror(*, iss: str, uri: str, token: str) -> TrustedIssuer:
     return entry
 
 
+def trusted_status_token(*, uri: str) -> str | None:
+    """The mirrored list at `uri` of an issuer trusted now, as its issuer signed it; None when none is held."""
+    for entry in TrustedIssuer.objects.filter(state=TrustedIssuer.State.ACTIVE):
+        token = (entry.status_lists or {}).get(uri)
+        if token is not None and _entry(entry.iss) is not None:
+            return str(token)
+    return None
+
+
 def _home_region() -> Region | None:
     """The region whose platform key signs the trust list: the top of this platform's regions with keys."""
     return Region.objects.filter(pk__in=SealKey.objects.values("region")).order_by("level", "code").first()
@@ -168,14 +177,19 @@ def trust_list_token() -> str | None:
         return None
     kid, sign = platform_sign(region=home)  # first: a key it makes is in the list it signs
     ours = Region.objects.filter(pk__in=SealKey.objects.values("region")).order_by("code")
+    lists = StatusList.objects.select_related("region").order_by("number")
     issuers: list[dict[str, Any]] = [
         {"iss": selectors.issuer_url(r), "region_code": r.code, "name": r.name, "state": "active",
-         "jwks": selectors.issuer_jwks(region=r)}
+         "jwks": selectors.issuer_jwks(region=r),
+         "status_lists": [selectors.status_uri(s) for s in lists if s.region_id == r.pk]}
         for r in ours
     ]  # fmt: skip
+    # Another region's lists are named by the uris its licences carry; this platform serves its mirror of each
+    # at /trust/status?uri=… for a verifier that cannot reach that region (the list is that region's signed token).
     issuers += [{"iss": e.iss, "region_code": e.region_code, "name": e.name, "state": e.state,
                  "vct_allowed": e.vct_allowed, "jwks": e.jwks,
-                 "valid_to": e.valid_until.isoformat() if e.valid_until else None}
+                 "valid_to": e.valid_until.isoformat() if e.valid_until else None,
+                 "status_lists": sorted(e.status_lists)}
                 for e in TrustedIssuer.objects.all()]  # fmt: skip
     now = int(time.time())
     payload = {"iss": selectors.issuer_url(home), "iat": now, "next_update": now + TRUST_LIST_DAYS * 86400,

@@ -22,4 +22,5 @@ urlpatterns = [
     path("vct/<str:code>/<int:version>", wellknown.type_metadata, name="type_metadata"),
     path("status/<str:code>/<int:number>", wellknown.status_list, name="status_list"),
     path("trust/list.jwt", wellknown.trust_list, name="trust_list"),
+    path("trust/status", wellknown.trusted_status, name="trusted_status"),
 ]

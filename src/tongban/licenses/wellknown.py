@@ -5,7 +5,10 @@
 - `/vct/<type>/<version>` — SD-JWT VC type metadata: the licence's name and each claim's labels (zh, en)
   and whether a holder may withhold it;
 - `/status/<region>/<n>` — the Token Status List as a signed `statuslist+jwt`, cached for its `ttl`;
-- `/trust/list.jwt` — the trust list: every issuer this platform trusts, with its keys (licenses.trust).
+- `/trust/list.jwt` — the trust list: every issuer this platform trusts, with its keys and the uris of its status
+  lists (licenses.trust);
+- `/trust/status?uri=<uri>` — this platform's mirror of another region's list at `uri`, as that region signed it,
+  for a verifier that cannot reach the region (licenses.offline falls back to it).
 
 All public: they hold public keys, names and status bits, nothing about a holder.
 """
@@ -81,3 +84,14 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     if token is None:
         raise Http404
     return _public(HttpResponse(token, content_type="application/jwt"), seconds=300)
+
+
+@require_GET
+def trusted_status(request: HttpRequest) -> HttpResponse:
+    """Another region's status list as mirrored here (its own signature: a verifier checks it with that region's
+    keys from the trust list, so this address needs no trust of its own)."""
+    uri = request.GET.get("uri", "")
+    token = trust.trusted_status_token(uri=uri) if uri else None
+    if token is None:
+        raise Http404
+    return _public(HttpResponse(token, content_type="application/statuslist+jwt"), seconds=60)
