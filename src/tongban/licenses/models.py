@@ -295,6 +295,8 @@ class TrustedIssuer(BaseModel):
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     valid_until = models.DateTimeField(null=True, blank=True)
     status_lists = models.JSONField(default=dict, blank=True)  # uri → the last statuslist+jwt that verified
+    # uri → the last refresh attempt: {"checked_at", "outcome": refreshed|unchanged|refused|unreachable, "detail"}
+    status_checks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

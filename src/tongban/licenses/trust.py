@@ -13,7 +13,9 @@ ones — after ETSI TS 119 602's list of trusted entities, so another platform c
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -25,13 +27,15 @@ from tongban.core.errors import InvalidInput, PermissionDenied
 from tongban.identity.models import Region, Staff
 from tongban.identity.roles import Role
 from tongban.licenses import selectors
-from tongban.licenses.jose import compact_sign
+from tongban.licenses.jose import Malformed, compact_sign, compact_split
 from tongban.licenses.models import SealKey, StatusList, TrustedIssuer
-from tongban.licenses.offline import TRUST_LIST_TYP
+from tongban.licenses.offline import TRUST_LIST_TYP, Fetch, FetchFailed, http_fetch
 from tongban.licenses.sdjwt import KeyAnswer, KeyLookup, StatusAnswer, VerifyPolicy, VerifyResult, sd_jwt_vc_verify
 from tongban.licenses.statuslist import CachedStatusSource, StatusListInvalid, status_list_token_verify
 
 TRUST_LIST_DAYS = 7
+
+logger = logging.getLogger(__name__)
 
 
 def _local(iss: str) -> bool:
@@ -134,6 +138,14 @@ def trusted_issuer_save(
     return entry
 
 
+def _iat(token: str | None) -> int | None:
+    try:
+        iat = compact_split(token)[1].get("iat") if token else None
+    except Malformed:
+        return None
+    return iat if isinstance(iat, int) and not isinstance(iat, bool) else None
+
+
 def trusted_status_mirror(*, iss: str, uri: str, token: str) -> TrustedIssuer:
     """Keep a foreign issuer's status list, only if it verifies with the listed keys and is not older than
     the one held (a replayed old list must not un-revoke a licence)."""
@@ -142,11 +154,11 @@ def trusted_status_mirror(*, iss: str, uri: str, token: str) -> TrustedIssuer:
         raise InvalidInput("该发证方不在信任列表中", "This issuer is not on the trust list")
     try:
         fresh = status_list_token_verify(token, uri=uri, issuer=iss, trust=FederatedTrust())
-        held = entry.status_lists.get(uri)
-        if held is not None:
-            old = status_list_token_verify(held, uri=uri, issuer=iss, trust=FederatedTrust(), now=fresh.iat)
-            if fresh.iat < old.iat:
-                raise StatusListInvalid("older than the list held")
+        # The list held verified when it was stored: only its date matters now. (Verifying it again as of the
+        # fresh list's iat refused every fresh list once the held one had expired — after a long outage.)
+        held_iat = _iat(entry.status_lists.get(uri))
+        if held_iat is not None and fresh.iat < held_iat:
+            raise StatusListInvalid("older than the list held")
     except StatusListInvalid as exc:
         raise InvalidInput(f"状态列表不可用：{exc}", f"The status list cannot be used: {exc}") from None
     entry.status_lists = {**entry.status_lists, uri: token}
@@ -161,6 +173,58 @@ def trusted_status_token(*, uri: str) -> str | None:
         if token is not None and _entry(entry.iss) is not None:
             return str(token)
     return None
+
+
+@dataclass
+class StatusRefreshReport:
+    refreshed: list[str] = field(default_factory=list)  # uris whose newer list replaced the one held
+    unchanged: list[str] = field(default_factory=list)  # uris that answered the list already held
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (uri, why): forged, older, expired …
+    unreachable: list[tuple[str, str]] = field(default_factory=list)  # (uri, why): the old list stays
+
+
+def trusted_status_refresh(*, fetch: Fetch = http_fetch) -> StatusRefreshReport:
+    """The periodic refresh of other regions' mirrored status lists (cron: `tongban licenses refresh-status`):
+    for every issuer trusted now, fetch each list it has mirrored at its own uri and keep it through
+    `trusted_status_mirror` — only when it verifies and is not older. A refusal or an unreachable region leaves
+    the list held (and its date) in place; the outcome of each attempt is kept on the issuer's row."""
+    report = StatusRefreshReport()
+    for entry in TrustedIssuer.objects.filter(state=TrustedIssuer.State.ACTIVE).order_by("iss"):
+        if _entry(entry.iss) is None:  # past its validity: not trusted, so not refreshed
+            continue
+        checks: dict[str, Any] = {}
+        for uri in sorted(entry.status_lists or {}):
+            outcome, detail = _refresh_one(entry, uri, fetch)
+            checks[uri] = {"checked_at": timezone.now().isoformat(), "outcome": outcome, "detail": detail}
+            if outcome == "refreshed":
+                report.refreshed.append(uri)
+            elif outcome == "unchanged":
+                report.unchanged.append(uri)
+            else:
+                getattr(report, outcome).append((uri, detail))
+                logger.warning("status list %s of %s %s: %s", uri, entry.iss, outcome, detail)
+        if checks:
+            TrustedIssuer.objects.filter(pk=entry.pk).update(status_checks=checks, updated_at=timezone.now())
+    return report
+
+
+def _refresh_one(entry: TrustedIssuer, uri: str, fetch: Fetch) -> tuple[str, str]:
+    try:
+        token = fetch(uri).decode("ascii").strip()
+    except FetchFailed as exc:
+        return "unreachable", str(exc)
+    except UnicodeDecodeError:
+        return "refused", "not a token"
+    except Exception as exc:  # a connector that raises something else: the region is as good as unreachable
+        return "unreachable", f"{type(exc).__name__}: {exc}"
+    if token == entry.status_lists.get(uri):
+        return "unchanged", ""
+    try:
+        with transaction.atomic():
+            trusted_status_mirror(iss=entry.iss, uri=uri, token=token)
+    except InvalidInput as exc:
+        return "refused", exc.message_en
+    return "refreshed", ""
 
 
 def _home_region() -> Region | None:

@@ -8,7 +8,10 @@ The offline verifier (licenses.offline), for a checkpoint officer or a partner s
 `tongban licenses sync-verifier --url URL --out DIR` copies the trust list, issuer metadata and status lists into
 DIR, each verified first (exits 1 when a download was refused or the platform could not be reached);
 `tongban licenses verify-offline --cache DIR PRESENTATION|-` verifies from DIR alone and says how old its
-revocation data is (exits 0 only for a valid licence)."""
+revocation data is (exits 0 only for a valid licence).
+
+`tongban licenses refresh-status` (cron, every 15 minutes or so): fetches the status lists of other regions' trusted
+issuers that this platform mirrors, keeping each newer one that verifies; exits 1 when a list was refused."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from tongban.licenses.offline import CacheUnusable, OfflineResult, http_fetch, o
 from tongban.licenses.seal import seals
 from tongban.licenses.selectors import licence_type_get
 from tongban.licenses.services import licences_expire, licences_import
+from tongban.licenses.trust import trusted_status_refresh
 
 
 def _local(moment: datetime) -> str:
@@ -80,6 +84,7 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         actions.add_parser("expire", help="失效 mark licences past their valid-until date expired (run daily)")
         actions.add_parser("check", help="whether the seal backend can sign")
+        actions.add_parser("refresh-status", help="跨区域互认 refresh the mirrored status lists of other regions")
         imports = actions.add_parser("import", help="存量证照 import existing licences of one type")
         imports.add_argument("type_code", nargs="?", help="the licence type code (21 characters)")
         imports.add_argument("file", nargs="?", type=Path, help="a CSV or JSONL file")
@@ -105,6 +110,8 @@ class Command(BaseCommand):
             self._import(options["type_code"], options["file"])
         elif action == "sync-verifier":
             self._sync(options["url"], options["out"], options.get("anchor"))
+        elif action == "refresh-status":
+            self._refresh()
         elif action == "verify-offline":
             self._verify(options["cache"], options["presentation"], options.get("audience"), options.get("nonce"))
         else:
@@ -141,6 +148,18 @@ class Command(BaseCommand):
             self.stdout.write(f"已固定信任列表签名密钥 pinned the trust list's signing key: {report.pinned} "
                               "（请与平台公布的指纹核对 compare it with the one the platform publishes）")  # fmt: skip
         if not report.ok:
+            raise SystemExit(1)
+
+    def _refresh(self) -> None:
+        report = trusted_status_refresh(fetch=http_fetch)
+        self.stdout.write(f"状态列表 status lists of other regions: 更新 refreshed {len(report.refreshed)}, "
+                          f"未变 unchanged {len(report.unchanged)}, 拒绝 refused {len(report.refused)}, "
+                          f"无法连接 unreachable {len(report.unreachable)}")  # fmt: skip
+        for uri, why in report.unreachable:
+            self.stdout.write(f"  无法连接，保留原有列表 unreachable, the list held stays: {uri}: {why}")
+        for uri, why in report.refused:
+            self.stdout.write(f"  验证失败，已拒绝，保留原有列表 refused, the list held stays: {uri}: {why}")
+        if report.refused:
             raise SystemExit(1)
 
     def _verify(self, cache: Path, presentation: str, audience: str | None, nonce: str | None) -> None:
