@@ -29,11 +29,14 @@ def _fmt(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d")
 
 
-def grant_check(*, consumer: Department, elements: Iterable[DataElement], grants: list[Grant] | None = None) -> None:
+def grant_check(
+    *, consumer: Department, elements: Iterable[DataElement], grants: list[Grant] | None = None, at: Any = None
+) -> None:
     """Raise PermissionDenied (Chinese and English reason) unless the consumer may read every element:
     open elements and a department's own elements always, conditional ones under an active grant,
-    closed ones never."""
-    now = timezone.now()
+    closed ones never. `grants`: the consumer's grants when the caller has read them already (at least
+    those covering the elements); `at`: the moment they are judged at (now)."""
+    now = at or timezone.now()
     for element in elements:
         label_zh, label_en = f"{element.name}（{element.code}）", f"{element.name_en or element.name} ({element.code})"
         if element.owner_id == consumer.pk:

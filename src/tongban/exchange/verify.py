@@ -26,12 +26,13 @@ from tongban.core.audit import PENDING_COLUMNS, audit_append, audit_chain_soon, 
 from tongban.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from tongban.core.ratelimit import Hit, rate_limit_hits
 from tongban.core.rawsql import uuid_param
-from tongban.exchange.models import Predicate
+from tongban.exchange.models import Grant, Predicate
 from tongban.exchange.selectors import grant_check
 from tongban.exchange.services import USAGE_METER_ONE, usage_meter
-from tongban.identity.models import Department
+from tongban.identity import selectors as identity
+from tongban.identity.models import Department, User
 from tongban.registry import selectors as registry
-from tongban.registry.models import DataElement, ValueType
+from tongban.registry.models import DataElement, SharingClass, ValueType
 
 OPERATORS = {o.value for o in Predicate.Operator}
 PARAM_TYPES = {"integer", "decimal", "text"}
@@ -337,6 +338,67 @@ def _rate_limit(consumer: Department, subject: str) -> None:
     )
 
 
+def _not_staff() -> PermissionDenied:
+    return PermissionDenied("只有部门工作人员可以核验", "Only department staff can verify")
+
+
+def _checked_input(
+    *, predicate_code: str, params: Any, subject: str, purpose: str, case: str
+) -> tuple[Predicate, dict[str, Any], str, str, str]:
+    """The predicate, its checked parameters, the subject's identifier, purpose and case; PredicateInvalid (400)."""
+    predicate, values = predicate_params(code=predicate_code, params=params)
+    ident = (subject or "").strip().upper()
+    if not ident or len(ident) > MAX_SUBJECT:
+        raise PredicateInvalid("请填写主体的身份证号或统一社会信用代码", "Give the subject's ID number or credit code",
+                               field="subject")  # fmt: skip
+    purpose, case = (purpose or "").strip(), (case or "").strip()
+    if not purpose:
+        raise PredicateInvalid("请说明用途", "State the purpose", field="purpose")
+    if not case:
+        raise PredicateInvalid("请填写案件（办件）编号", "Give the case reference", field="case")
+    return predicate, values, ident, purpose, case
+
+
+def _element_of(predicate: Predicate) -> DataElement:
+    found = _declared_predicate(predicate.code)
+    element = found[1] if found else None
+    if element is None:
+        raise PredicateInvalid(
+            f"核验条件 {predicate.code} 读取的数据项已不存在",
+            f"The element of predicate {predicate.code} no longer exists",
+            field="predicate",
+        )  # fmt: skip
+    return element
+
+
+def _answer(
+    *, consumer: Department, predicate: Predicate, element: DataElement, values: dict[str, Any], ident: str,
+    value: registry.ValueWithProvenance | None, purpose: str, case: str, actor: str, started: float,
+) -> VerifyAnswer:  # fmt: skip
+    """Evaluate the (granted) value read, then quota, meter and audit the answer."""
+    result = None if value is None else predicate_evaluate(
+        operator=predicate.operator, value_type=element.value_type, text=value.text, params=values
+    )  # fmt: skip
+    as_of = value.as_of if value is not None and result is not None else None
+    answer = "undetermined" if result is None else ("true" if result else "false")
+    latency_ms = int((time.monotonic() - started) * 1000)
+    entry = {"action": "verify.answered", "actor": actor, "object_type": "predicate", "object_id": predicate.code,
+             "subject": ident,
+             "data": {"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},
+                      "elements": [element.code], "purpose": purpose[:300], "case": case[:100], "result": answer,
+                      "department": consumer.name}}  # fmt: skip
+    evidence = _answer_record(consumer=consumer, element=element, latency_ms=latency_ms, entry=entry)
+    return VerifyAnswer(result=answer, evidence_id=evidence, as_of=as_of)
+
+
+def _grant_refused(consumer: Department, element: DataElement, grants: list[Grant] | None, at: Any) -> None:
+    try:
+        grant_check(consumer=consumer, elements=[element], grants=grants, at=at)
+    except PermissionDenied:
+        usage_meter(consumer=consumer, outcomes={element.code: "denied"}, latency_ms=0)  # like a refused pull
+        raise
+
+
 def verify_answer(
     *,
     consumer: Department,
@@ -351,44 +413,90 @@ def verify_answer(
 
     Order: predicate and input (400/422) → rate limits (429) → grant (403) → daily quota (429) → answer.
     An unknown subject is answered and audited like a known one without the fact: "undetermined"."""
-    predicate, values = predicate_params(code=predicate_code, params=params)
-    ident = (subject or "").strip().upper()
-    if not ident or len(ident) > MAX_SUBJECT:
-        raise PredicateInvalid("请填写主体的身份证号或统一社会信用代码", "Give the subject's ID number or credit code",
-                               field="subject")  # fmt: skip
-    purpose, case = (purpose or "").strip(), (case or "").strip()
-    if not purpose:
-        raise PredicateInvalid("请说明用途", "State the purpose", field="purpose")
-    if not case:
-        raise PredicateInvalid("请填写案件（办件）编号", "Give the case reference", field="case")
+    predicate, values, ident, purpose, case = _checked_input(
+        predicate_code=predicate_code, params=params, subject=subject, purpose=purpose, case=case
+    )
     _rate_limit(consumer, ident)
-    found = _declared_predicate(predicate.code)
-    element = found[1] if found else None
-    if element is None:
-        raise PredicateInvalid(
-            f"核验条件 {predicate.code} 读取的数据项已不存在",
-            f"The element of predicate {predicate.code} no longer exists",
-            field="predicate",
-        )  # fmt: skip
+    element = _element_of(predicate)
     started = time.monotonic()
-    try:
-        grant_check(consumer=consumer, elements=[element])
-    except PermissionDenied:
-        usage_meter(consumer=consumer, outcomes={element.code: "denied"}, latency_ms=0)  # like a refused pull
-        raise
+    _grant_refused(consumer, element, None, timezone.now())
     value = registry.current_value_by_identifier(
         subject_kind=element.subject_kind, identifier=ident, element_id=element.pk
     )
-    result = None if value is None else predicate_evaluate(
-        operator=predicate.operator, value_type=element.value_type, text=value.text, params=values
-    )  # fmt: skip
-    as_of = value.as_of if value is not None and result is not None else None
-    answer = "undetermined" if result is None else ("true" if result else "false")
-    latency_ms = int((time.monotonic() - started) * 1000)
-    entry = {"action": "verify.answered", "actor": actor, "object_type": "predicate", "object_id": predicate.code,
-             "subject": ident,
-             "data": {"predicate": predicate.code, "params": {k: str(v) for k, v in values.items()},
-                      "elements": [element.code], "purpose": purpose[:300], "case": case[:100], "result": answer,
-                      "department": consumer.name}}  # fmt: skip
-    evidence = _answer_record(consumer=consumer, element=element, latency_ms=latency_ms, entry=entry)
-    return VerifyAnswer(result=answer, evidence_id=evidence, as_of=as_of)
+    return _answer(consumer=consumer, predicate=predicate, element=element, values=values, ident=ident, value=value,
+                   purpose=purpose, case=case, actor=actor, started=started)  # fmt: skip
+
+
+# The caller's seat, the grants covering the element and the element's current value in one statement (the API's
+# path on PostgreSQL): the value is read only where the consumer may read it — its own or an open element, or a
+# conditional one under a grant active at the moment given — and the grants come back so that grant_check judges
+# them in Python with the same moment and gives its reason (revoked, expired, none). Nothing is cached: a revoked
+# or expired grant is refused on the very next call.
+_GRANTS_COVERING = (
+    "SELECT array_agg(revoked_at) AS revoked, array_agg(valid_from) AS valid_from, array_agg(expires_at) AS expires "
+    "FROM exchange_grant WHERE %s AND consumer_id = seat.department_id AND element_codes @> jsonb_build_array(%s::text)"
+)
+_GRANT_ACTIVE = (
+    "EXISTS (SELECT 1 FROM exchange_grant a WHERE %s AND a.consumer_id = seat.department_id "
+    "AND a.element_codes @> jsonb_build_array(%s::text) AND a.revoked_at IS NULL AND a.valid_from <= %s "
+    "AND %s < a.expires_at)"
+)
+
+
+def _seat_grants_value_sql(subject_kind: str) -> str:
+    return "".join((
+        "WITH seat (staff_id, department_id, credit_code, name, name_en) AS (", identity.STAFF_SEAT_SQL, ") ",
+        "SELECT seat.staff_id, seat.department_id, seat.credit_code, seat.name, seat.name_en, ",
+        "g.revoked, g.valid_from, g.expires, val.* FROM seat ",
+        "LEFT JOIN LATERAL (", _GRANTS_COVERING, ") g ON true ",
+        "LEFT JOIN LATERAL (", registry.current_value_sql(subject_kind=subject_kind),
+        " AND (%s OR seat.department_id = %s OR ", _GRANT_ACTIVE, ")) val ON true",
+    ))  # fmt: skip
+
+
+def verify_answer_for_user(
+    *, user: User, subject: str, predicate_code: str, params: Any, purpose: str, case: str
+) -> VerifyAnswer:
+    """verify_answer for the department of a staff login (the API), PermissionDenied (403) for anyone else.
+
+    On PostgreSQL the seat, the grants and the value are one round trip (_seat_grants_value_sql); the answers,
+    their order (403 not staff → 400 → 429 → 403 grant → 429 quota) and the audit are verify_answer's."""
+    if connection.vendor != "postgresql" or not user.is_authenticated:
+        seat = identity.staff_seat_for_user(user=user)
+        if seat is None:
+            raise _not_staff()
+        return verify_answer(consumer=seat.department, subject=subject, predicate_code=predicate_code,
+                             params=params, purpose=purpose, case=case, actor=f"staff:{seat.staff_id}")  # fmt: skip
+    try:
+        predicate, values, ident, purpose, case = _checked_input(
+            predicate_code=predicate_code, params=params, subject=subject, purpose=purpose, case=case
+        )
+        element = _element_of(predicate)
+    except PredicateInvalid:
+        if identity.staff_seat_for_user(user=user) is None:
+            raise _not_staff() from None
+        raise
+    conditional = element.sharing_class == SharingClass.CONDITIONAL
+    open_ = element.sharing_class == SharingClass.OPEN
+    now = timezone.now()
+    at = connection.ops.adapt_datetimefield_value(now)
+    code = element.code
+    with connection.cursor() as cursor:
+        cursor.execute(_seat_grants_value_sql(element.subject_kind), [
+            uuid_param(user.pk), conditional, code, ident, uuid_param(element.pk), open_,
+            uuid_param(element.owner_id), conditional, code, at, at,
+        ])  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        raise _not_staff()
+    seat = identity.staff_seat_from_row(row[:5])
+    consumer = seat.department
+    _rate_limit(consumer, ident)
+    started = time.monotonic()
+    revoked, valid_from, expires = row[5] or [], row[6] or [], row[7] or []
+    grants = [Grant(element_codes=[code], revoked_at=r, valid_from=v, expires_at=e)
+              for r, v, e in zip(revoked, valid_from, expires, strict=True)]  # fmt: skip
+    _grant_refused(consumer, element, grants, now)
+    value = registry.current_value_from_row(row[8:15])
+    return _answer(consumer=consumer, predicate=predicate, element=element, values=values, ident=ident, value=value,
+                   purpose=purpose, case=case, actor=f"staff:{seat.staff_id}", started=started)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db import connection
@@ -56,6 +57,18 @@ _SEAT = (
 )
 
 
+# For a caller that folds the seat into a statement of its own (verify): parameter uuid_param(user.pk); five
+# columns (staff id, department id, credit code, name, name_en), read back with staff_seat_from_row.
+STAFF_SEAT_SQL = _SEAT
+
+
+def staff_seat_from_row(row: tuple[Any, ...]) -> StaffSeat:
+    department = Department.from_db(
+        "default", ["id", "credit_code", "name", "name_en"], [uuid_value(row[1]), *row[2:5]]
+    )
+    return StaffSeat(staff_id=uuid_value(row[0]), department=department)
+
+
 def staff_seat_for_user(*, user: User) -> StaffSeat | None:
     """The active staff record of this login with its department, or None (also for staff without one).
     One plain statement (every verify call asks); the department holds only the fields a hub call
@@ -65,10 +78,7 @@ def staff_seat_for_user(*, user: User) -> StaffSeat | None:
     with connection.cursor() as cursor:
         cursor.execute(_SEAT, [uuid_param(user.pk)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    department = Department.from_db("default", ["id", "credit_code", "name", "name_en"], [uuid_value(row[1]), *row[2:]])
-    return StaffSeat(staff_id=uuid_value(row[0]), department=department)
+    return None if row is None else staff_seat_from_row(row)
 
 
 def staff_get(*, user: User) -> Staff:

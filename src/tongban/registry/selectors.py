@@ -167,23 +167,34 @@ _CURRENT_BY_ENTERPRISE = (
 )
 
 
+def current_value_sql(*, subject_kind: str) -> str:
+    """The statement current_value_by_identifier runs (parameters: identifier, uuid_param(element id)), for a
+    caller that folds the read into a statement of its own (verify reads seat, grants and value at once). It
+    ends in its WHERE clause, so the caller may add conditions with AND; its rows go to current_value_from_row."""
+    return _CURRENT_BY_PERSON if subject_kind == SubjectKind.PERSON else _CURRENT_BY_ENTERPRISE
+
+
+def current_value_from_row(row: tuple[Any, ...]) -> ValueWithProvenance | None:
+    """A row of current_value_sql (seven columns; all None when a LEFT JOIN found nothing) as a value."""
+    element, text, source, record_id, as_of, trust_level, conflict = row
+    if element is None:
+        return None
+    values = _values_from_rows(
+        [(uuid_value(element), text, uuid_value(source), record_id, datetime_value(as_of), trust_level, bool(conflict))]
+    )
+    return next(iter(values.values()), None)
+
+
 def current_value_by_identifier(*, subject_kind: str, identifier: str, element_id: UUID) -> ValueWithProvenance | None:
     """The current value of one element for the person (ID number) or enterprise (credit code) so
     identified. None alike for an unknown subject and a value not held: verify must not tell them apart.
 
     One plain statement, as every verify answer reads through here; the cursor gives SQLite's text for
     UUIDs, datetimes and booleans, which are read back into what the ORM would have returned."""
-    sql = _CURRENT_BY_PERSON if subject_kind == SubjectKind.PERSON else _CURRENT_BY_ENTERPRISE
     with connection.cursor() as cursor:
-        cursor.execute(sql, [identifier, uuid_param(element_id)])
+        cursor.execute(current_value_sql(subject_kind=subject_kind), [identifier, uuid_param(element_id)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    element, text, source, record_id, as_of, trust_level, conflict = row
-    values = _values_from_rows(
-        [(uuid_value(element), text, uuid_value(source), record_id, datetime_value(as_of), trust_level, bool(conflict))]
-    )
-    return next(iter(values.values()), None)
+    return None if row is None else current_value_from_row(row)
 
 
 def source_values(

@@ -1,7 +1,7 @@
 """Verify-not-reveal (可用不可见): POST /api/v1/verify answers true / false / undetermined, never the value."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -283,3 +283,38 @@ def test_the_quota_renews_at_local_midnight_not_utc(monkeypatch):
     shanghai = dt.datetime(2026, 11, 23, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # 15:30 UTC
     monkeypatch.setattr(verify.timezone, "localtime", lambda *a, **k: shanghai)
     assert verify._seconds_to_local_midnight() == 30 * 60
+
+
+def test_a_grant_that_expired_is_refused_on_the_very_next_call(police_client, police, civil, resident, predicates):
+    """The seat, the grants and the value are read in one statement per call: nothing about grants is kept
+    between calls, so an expiry (or a grant that is not yet valid) takes effect at once."""
+    grant = GrantFactory(consumer=police, owner=civil, element_codes=["P.MARITAL_STATUS"])
+    assert _verify(police_client, resident.id_number, "married").json()["result"] == "true"
+    grant.expires_at = timezone.now() - timedelta(seconds=1)
+    grant.save()
+    refused = _verify(police_client, resident.id_number, "married")
+    assert refused.status_code == 403 and refused.json()["reason"] == "expired"
+    assert "result" not in refused.json()
+    grant.expires_at = timezone.now() + timedelta(days=30)
+    grant.valid_from = timezone.now() + timedelta(days=1)
+    grant.save()
+    assert _verify(police_client, resident.id_number, "married").status_code == 403  # not valid yet
+    grant.valid_from = timezone.now() - timedelta(days=1)
+    grant.save()
+    assert _verify(police_client, resident.id_number, "married").json()["result"] == "true"
+
+
+def test_another_consumers_grant_does_not_cover(police_client, police, civil, resident, predicates):
+    GrantFactory(consumer=civil, owner=civil, element_codes=["P.MARITAL_STATUS"])
+    GrantFactory(consumer=police, owner=civil, element_codes=["P.OTHER"])
+    refused = _verify(police_client, resident.id_number, "married")
+    assert refused.status_code == 403 and refused.json()["reason"] == "no_grant"
+
+
+def test_a_login_without_a_staff_seat_is_refused_before_its_input_is_judged(client, resident, predicates):
+    from tongban.identity.models import User
+
+    client.force_login(User.objects.create_user(username="not-staff", password="x-123456789"))
+    for predicate in ("married", "no_such_predicate"):
+        refused = _verify(client, resident.id_number, predicate)
+        assert refused.status_code == 403 and "工作人员" in refused.json()["title_zh"]
