@@ -6,9 +6,7 @@ import json
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tongban.bundles.services import bundle_import
@@ -63,15 +61,6 @@ def test_too_many_answers_are_refused_as_invalid(client, published):
 # The bundles operations fuzzed against their OpenAPI description with a bundle published, so answers reach
 # the composition (the catalogue's schemathesis test covers every operation, but with no bundle to find).
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(path_regex="bundles")
-
-
-@pytest.fixture
-def keep_test_connection():  # type: ignore[no-untyped-def]
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -6,8 +6,6 @@ import json
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tongban.cases import services
@@ -156,15 +154,6 @@ def staff_session(client, reviewer, submitted):
     _SESSION["id"] = client.cookies["sessionid"].value
     yield
     _SESSION.clear()
-
-
-@pytest.fixture
-def keep_test_connection():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

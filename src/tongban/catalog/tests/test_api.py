@@ -1,8 +1,6 @@
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 pytestmark = pytest.mark.django_db
@@ -72,16 +70,6 @@ def test_life_events_api(client, city_items):
 # Loaded at collection: building the OpenAPI document needs Django but not the database. (The lazy
 # `schemathesis.pytest.from_fixture` loader does not work with pytest 9: it touches `node._nodeid`.)
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())  # the whole /api/v1
-
-
-@pytest.fixture
-def keep_test_connection():
-    """Like Django's test client: a WSGI request must not close the test transaction's connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

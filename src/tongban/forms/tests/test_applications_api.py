@@ -10,9 +10,8 @@ import threading
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
@@ -175,15 +174,6 @@ def login(client, city):
     csrf = secrets.token_hex(16)  # an unmasked CSRF secret is a valid cookie and header
     return {"cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
             "headers": {"X-CSRFToken": csrf}}  # fmt: skip
-
-
-@pytest.fixture
-def keep_test_connection():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def test_the_contract_covers_the_operation():

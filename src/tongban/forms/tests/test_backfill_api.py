@@ -5,9 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -164,16 +162,6 @@ def test_citizens_get_403_problem(client):
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(
     path_regex="^/api/v1/metrics/backfill"
 )
-
-
-@pytest.fixture
-def keep_test_connection():
-    """Like Django's test client: a WSGI request must not close the test transaction's connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 _SESSION: dict[str, str] = {}

@@ -12,8 +12,7 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from stdnum.cn import uscc
@@ -270,16 +269,6 @@ def grants_to_fetch(client, partner, rival_agent, id_card):
     _STATE.update(session=client.cookies["sessionid"].value, ids=[str(valid.pk), str(revoked.pk), str(rival.pk)])
     yield
     _STATE.clear()
-
-
-@pytest.fixture
-def keep_test_connection():
-    """Like Django's test client: a WSGI request must not close the test transaction's connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
