@@ -94,6 +94,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src bench tools
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
+# models and migrations agree (checked against an empty throwaway SQLite: nothing is migrated)
+	DATABASE_URL=sqlite:////tmp/tongban-makemigrations-check.sqlite3 $(BIN)/tongban makemigrations --check --dry-run -v1
 
 test: install system-deps pg lint
 	DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=tongban_test_$$(date +%s)_$$$$ \

@@ -24,19 +24,26 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(primary_key=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=100, blank=True)
     # HMAC of a subject's identity number: data-use history without raw ID numbers in the log.
-    subject_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    subject_hash = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
     # The AuditPending id it was appended as (entries from audit_append; a verify answer's evidence id).
     ref = models.BigIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["seq"]
+        # Declared here rather than as db_index/unique on the fields: on PostgreSQL those add a second,
+        # varchar_pattern_ops index per column for LIKE, which nothing here asks, and every entry pays to write.
+        indexes = [
+            models.Index(fields=["action"], name="core_audit_action_idx"),
+            models.Index(fields=["subject_hash", "-seq"], name="core_audit_subject_idx"),  # 谁用了我的数据
+        ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="core_audit_hash_unique")]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:
@@ -58,7 +65,7 @@ class AuditPending(models.Model):
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=100, blank=True)
-    subject_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    subject_hash = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
     hash = models.CharField(max_length=64)
 
