@@ -5,20 +5,21 @@ and the legal representative's 食品经营许可 taking the firm's 营业执照
 import pytest
 
 from tongban.catalog.selectors import implementation_get_by_code
-from tongban.demo.builder import demo_build
 from tongban.demo.federation_data import foreign_samples
 from tongban.demo.licences_data import TYPES
+from tongban.demo.tests.conftest import city_per_module
 from tongban.demo.tests.test_rules_data import RESIDENCE, SMALL, _apply
 from tongban.forms import materials
 from tongban.forms.services import draft_start
 from tongban.identity.models import Enterprise, User
 from tongban.licenses.models import Licence, LicenceGrant, LicenceType
 
+city_once = city_per_module(seed=7, **SMALL)  # one city for the module; each test's writes are rolled back
+
 
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_build(seed=7, **SMALL)
+def built(city_once, db, fast_hashing):  # type: ignore[no-untyped-def]
+    return city_once
 
 
 def test_the_catalogue_the_existing_licences_the_food_licence_and_the_neighbours(built, client, settings):

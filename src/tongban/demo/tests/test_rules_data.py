@@ -10,8 +10,8 @@ from tongban.cases.codes import State
 from tongban.cases.models import Case, DecisionRule
 from tongban.cases.tests.factories import calendar_beyond_the_package
 from tongban.catalog.selectors import implementation_get_by_code
-from tongban.demo.builder import demo_build
 from tongban.demo.rules_data import AUTO_CHECKS, PLEDGE_TEXT
+from tongban.demo.tests.conftest import city_per_module
 from tongban.forms.materials import attachment_add
 from tongban.forms.services import application_submit, draft_save, draft_start
 from tongban.forms.tests.uploads import png
@@ -20,10 +20,12 @@ from tongban.identity.models import Staff, User
 SMALL = {"persons": 60, "enterprises": 10}
 
 
+city_once = city_per_module(seed=7, **SMALL)  # one city for the module; each test's writes are rolled back
+
+
 @pytest.fixture
-def built(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_build(seed=7, **SMALL)
+def built(city_once, db, fast_hashing):  # type: ignore[no-untyped-def]
+    return city_once
 
 
 def _apply(user, code, answers):
