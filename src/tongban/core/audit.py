@@ -74,6 +74,30 @@ _ENTRY_INSERT = (
 _HEAD_MOVE = "UPDATE core_audithead SET seq = %s, hash = %s WHERE id = 1"
 
 
+def _head_locked(cursor: Any) -> tuple[int, str]:
+    """The chain's tip (seq, hash), its row locked until the transaction ends; SQLite, which has no FOR UPDATE,
+    serialises writers itself."""
+    lock = _HEAD_LOCK if connection.features.has_select_for_update else _HEAD_LOCK.removesuffix(" FOR UPDATE")
+    cursor.execute(lock)
+    row = cursor.fetchone()
+    if row is None:  # the very first entry: make the head (get_or_create copes with a racing first)
+        AuditHead.objects.get_or_create(id=1)
+        cursor.execute(lock)
+        row = cursor.fetchone()
+    return row[0], row[1]
+
+
+def _content(
+    *, action: str, actor: str, object_type: str, object_id: str, subject: str, data: dict[str, Any] | None
+) -> dict[str, Any]:
+    """An entry's AuditContent fields, as the database will return them (so its hash is over what is read back)."""
+    return {
+        "at": timezone.now(), "actor": actor[:200], "action": action, "object_type": object_type,
+        "object_id": str(object_id), "subject_hash": subject_hash(subject) if subject else "",
+        "data": json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
+    }  # fmt: skip
+
+
 @transaction.atomic(savepoint=False)  # inside a caller's transaction, no savepoint round trips: it fails whole
 def audit_record(
     *,
@@ -86,29 +110,14 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. `subject` is an ID number or credit code; only its keyed hash is kept.
 
-    Three plain statements under the head row's lock (every verify answer and data use passes here,
-    so no ORM compilation on this path); SQLite, which has no FOR UPDATE, serialises writers itself."""
-    lock = _HEAD_LOCK if connection.features.has_select_for_update else _HEAD_LOCK.removesuffix(" FOR UPDATE")
+    Three plain statements under the head row's lock (every data use passes here, so no ORM compilation on
+    this path)."""
     with connection.cursor() as cursor:
-        cursor.execute(lock)
-        row = cursor.fetchone()
-        if row is None:  # the very first entry: make the head (get_or_create copes with a racing first)
-            AuditHead.objects.get_or_create(id=1)
-            cursor.execute(lock)
-            row = cursor.fetchone()
-        head_seq, head_hash = row
-        entry = AuditEntry(
-            seq=head_seq + 1,
-            at=timezone.now(),
-            actor=actor[:200],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            subject_hash=subject_hash(subject) if subject else "",
-            # Round-trip through JSON so the hash is computed over what the database will return.
-            data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-            prev_hash=head_hash,
-        )
+        head_seq, head_hash = _head_locked(cursor)
+        # Under the lock, so entries' times run in seq order.
+        content = _content(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                           subject=subject, data=data)  # fmt: skip
+        entry = AuditEntry(seq=head_seq + 1, prev_hash=head_hash, **content)
         entry.hash = _entry_hash(prev_hash=head_hash, seq=entry.seq, fields=_fields(entry))
         data_field = AuditEntry._meta.get_field("data")
         cursor.execute(_ENTRY_INSERT, [
@@ -138,15 +147,8 @@ def audit_pending_values(
     data: dict[str, Any] | None = None,
 ) -> list[Any]:
     """The PENDING_COLUMNS values of one entry, adapted for this connection, its content hash included."""
-    row = AuditPending(
-        at=timezone.now(),
-        actor=actor[:200],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        subject_hash=subject_hash(subject) if subject else "",
-        data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),  # as the database returns it
-    )
+    row = AuditPending(**_content(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                                  subject=subject, data=data))  # fmt: skip
     row.hash = _pending_hash(row)
     data_field = AuditPending._meta.get_field("data")
     return [connection.ops.adapt_datetimefield_value(row.at), row.actor, row.action, row.object_type, row.object_id,
@@ -266,15 +268,8 @@ def _chain_batch(skip: set[int]) -> tuple[int, bool]:
     """Link up to CHAIN_BATCH pending rows in id order under the head's lock; rows whose content no longer
     matches their hash stay pending (audit_verify names them) and are added to `skip`.
     Returns (rows chained, whether a full batch was read)."""
-    lock = _HEAD_LOCK if connection.features.has_select_for_update else _HEAD_LOCK.removesuffix(" FOR UPDATE")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(lock)
-        row = cursor.fetchone()
-        if row is None:
-            AuditHead.objects.get_or_create(id=1)
-            cursor.execute(lock)
-            row = cursor.fetchone()
-        seq, prev = row
+        seq, prev = _head_locked(cursor)
         pending = list(AuditPending.objects.exclude(id__in=skip).order_by("id")[:CHAIN_BATCH])
         entries, done = [], []
         for p in pending:

@@ -18,10 +18,9 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class AuditEntry(models.Model):
-    """One row of the append-only, hash-chained audit log (see core.audit)."""
+class AuditContent(models.Model):
+    """What an audit entry says, chained or still pending: its hash covers these (core.audit._fields)."""
 
-    seq = models.BigIntegerField(primary_key=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100)
@@ -30,8 +29,17 @@ class AuditEntry(models.Model):
     # HMAC of a subject's identity number: data-use history without raw ID numbers in the log.
     subject_hash = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(AuditContent):
+    """One row of the append-only, hash-chained audit log (see core.audit)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    prev_hash = models.CharField(max_length=64)
     # The AuditPending id it was appended as (entries from audit_append; a verify answer's evidence id).
     ref = models.BigIntegerField(null=True, blank=True, unique=True)
 
@@ -54,20 +62,12 @@ class AuditEntry(models.Model):
         raise RuntimeError("audit entries are append-only")
 
 
-class AuditPending(models.Model):
+class AuditPending(AuditContent):
     """An audit entry appended without the chain's lock (hot paths such as verify answers), linked into
     AuditEntry in id order by core.audit.audit_chain moments later. `hash` covers its content, so an edit
     while it waits is detected as well (see docs/adr/0014-audit-appends-chained-by-a-sequencer.md)."""
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField()
-    actor = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=100)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=100, blank=True)
-    subject_hash = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    hash = models.CharField(max_length=64)
 
 
 class AuditHead(models.Model):
