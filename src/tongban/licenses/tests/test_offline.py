@@ -30,15 +30,19 @@ from tongban.licenses.offline import (
     verifier_sync,
 )
 from tongban.licenses.sdjwt import Outcome, sd_jwt_present
-from tongban.licenses.statuslist import status_list_token_build, status_set
+from tongban.licenses.statuslist import status_list_token_build
+from tongban.licenses.tests.neighbour import (
+    NEIGHBOUR,
+    NEIGHBOUR_URI,
+    neighbour_licence,
+    neighbour_listed,
+    neighbour_status_list,
+)
 from tongban.licenses.tests.tokens import Issuer
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://tongban.example"
-NEIGHBOUR = "https://linsheng.example/issuers/980101"
-NEIGHBOUR_VCT = "https://linsheng.example/vct/119800000000000GA0001/1"
-NEIGHBOUR_URI = "https://linsheng.example/status/980101/1"
 SHOWN = ["licence_id", "holder_name", "enterprise_name"]
 
 
@@ -79,25 +83,9 @@ def folder(tmp_path) -> Path:  # type: ignore[no-untyped-def]
 def neighbour():  # type: ignore[no-untyped-def]
     """The trusted neighbour region, with one of its licences (idx 3) revoked in the list mirrored here."""
     issuer = Issuer(kid="980101-2026-1")
-    trust.trusted_issuer_save(actor="system:test", iss=NEIGHBOUR, name="邻省示范市", region_code="980101",
-                              jwks={"keys": [{k: v for k, v in issuer.jwk.items() if k != "d"}]},
-                              vct_allowed=["https://linsheng.example/vct/"])  # fmt: skip
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=NEIGHBOUR_URI, token=_neighbour_list(issuer, revoked=[3]))
+    neighbour_listed(issuer)
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=NEIGHBOUR_URI, token=neighbour_status_list(issuer, revoked=[3]))
     return issuer
-
-
-def _neighbour_list(issuer: Issuer, *, revoked=(), iat=None) -> str:  # type: ignore[no-untyped-def]
-    data = bytearray(16)
-    for idx in revoked:
-        status_set(data, idx, 1, bits=2)
-    now = iat or int(time.time())
-    return status_list_token_build(iss=NEIGHBOUR, uri=NEIGHBOUR_URI, kid=issuer.kid, bits=2, data=bytes(data),
-                                   iat=now, exp=now + 86400, ttl=900, sign=issuer.sign)  # fmt: skip
-
-
-def _neighbour_licence(issuer: Issuer, *, idx: int, iss: str = NEIGHBOUR) -> str:
-    token = issuer.token(iss=iss, vct=NEIGHBOUR_VCT, status={"status_list": {"idx": idx, "uri": NEIGHBOUR_URI}})
-    return sd_jwt_present(token, disclose=["holder_name"])
 
 
 def _shown(licence) -> str:  # type: ignore[no-untyped-def]
@@ -173,14 +161,14 @@ def test_a_trusted_regions_licence_verifies_from_the_mirror_and_an_untrusted_one
     assert any("platform mirror" in line for line in report.saved)
     assert NEIGHBOUR_URI in platform.asked  # the region itself first, unreachable here: then the mirror
     assert any(NEIGHBOUR_URI in line for line in report.saved)
-    assert offline_verify(cache_dir=folder, presentation=_neighbour_licence(neighbour, idx=1)).valid
-    revoked = offline_verify(cache_dir=folder, presentation=_neighbour_licence(neighbour, idx=3))
+    assert offline_verify(cache_dir=folder, presentation=neighbour_licence(neighbour, idx=1)).valid
+    revoked = offline_verify(cache_dir=folder, presentation=neighbour_licence(neighbour, idx=3))
     assert revoked.result.outcome == Outcome.REVOKED and revoked.issuer_name == "邻省示范市"
     far = Issuer(kid="970101-2026-1")
-    untrusted = _neighbour_licence(far, idx=1, iss="https://yuanfang.example/issuers/970101")
+    untrusted = neighbour_licence(far, idx=1, iss="https://yuanfang.example/issuers/970101")
     assert offline_verify(cache_dir=folder, presentation=untrusted).result.outcome == Outcome.UNTRUSTED_ISSUER
     stranger = Issuer(kid=neighbour.kid)  # the neighbour's kid, another key
-    assert offline_verify(cache_dir=folder, presentation=_neighbour_licence(stranger, idx=1)).result.outcome == \
+    assert offline_verify(cache_dir=folder, presentation=neighbour_licence(stranger, idx=1)).result.outcome == \
         Outcome.INVALID_SIGNATURE  # fmt: skip
 
 
@@ -242,7 +230,7 @@ def test_a_forged_download_is_refused_and_the_copy_held_stays(issue, neighbour, 
         iss=payload["iss"], uri=own_uri, kid=kid, bits=2, data=bytes(16), iat=int(time.time()) + 5,
         exp=int(time.time()) + 86400, ttl=900, sign=stranger.sign,
     ).encode()  # fmt: skip
-    platform.forge[f"{BASE}/trust/status"] = _neighbour_list(neighbour, iat=int(time.time()) - 3600).encode()
+    platform.forge[f"{BASE}/trust/status"] = neighbour_status_list(neighbour, iat=int(time.time()) - 3600).encode()
     report = _sync(platform, folder)
     assert not report.ok
     assert any("trust list" in r and "not the pinned" in r for r in report.refused), report.refused

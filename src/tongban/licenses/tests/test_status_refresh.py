@@ -15,39 +15,25 @@ from tongban.licenses import showing, trust
 from tongban.licenses.management.commands import licenses as command
 from tongban.licenses.models import TrustedIssuer
 from tongban.licenses.offline import FetchFailed
-from tongban.licenses.sdjwt import Outcome, sd_jwt_present
-from tongban.licenses.statuslist import status_list_token_build, status_set
+from tongban.licenses.sdjwt import Outcome
+from tongban.licenses.tests.neighbour import NEIGHBOUR, neighbour_licence, neighbour_listed, neighbour_status_list
+from tongban.licenses.tests.neighbour import NEIGHBOUR_URI as URI
 from tongban.licenses.tests.tokens import Issuer
 
 pytestmark = pytest.mark.django_db
 
-NEIGHBOUR = "https://linsheng.example/issuers/980101"
-VCT = "https://linsheng.example/vct/119800000000000GA0001/1"
-URI = "https://linsheng.example/status/980101/1"
 HOUR_AGO = int(time.time()) - 3600
 
 
 @pytest.fixture
 def neighbour():  # type: ignore[no-untyped-def]
     issuer = Issuer(kid="980101-2026-1")
-    trust.trusted_issuer_save(actor="system:test", iss=NEIGHBOUR, name="邻省示范市", region_code="980101",
-                              jwks={"keys": [{k: v for k, v in issuer.jwk.items() if k != "d"}]},
-                              vct_allowed=["https://linsheng.example/vct/"])  # fmt: skip
+    neighbour_listed(issuer)
     return issuer
 
 
-def _list(issuer: Issuer, *, revoked=(), iat: int | None = None) -> str:  # type: ignore[no-untyped-def]
-    data = bytearray(16)
-    for idx in revoked:
-        status_set(data, idx, 1, bits=2)
-    at = iat or int(time.time())
-    return status_list_token_build(iss=NEIGHBOUR, uri=URI, kid=issuer.kid, bits=2, data=bytes(data), iat=at,
-                                   exp=at + 86400, ttl=900, sign=issuer.sign)  # fmt: skip
-
-
 def _check(issuer: Issuer, idx: int = 5):  # type: ignore[no-untyped-def]
-    token = issuer.token(iss=NEIGHBOUR, vct=VCT, status={"status_list": {"idx": idx, "uri": URI}})
-    return showing.presentation_check(presentation=sd_jwt_present(token, disclose=["holder_name"]))
+    return showing.presentation_check(presentation=neighbour_licence(issuer, idx=idx))
 
 
 def _serving(token: str | Exception):  # type: ignore[no-untyped-def]
@@ -68,9 +54,9 @@ def _checks() -> dict:  # type: ignore[type-arg]
 
 
 def test_a_newer_list_replaces_the_one_held(neighbour):  # type: ignore[no-untyped-def]
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_list(neighbour, iat=HOUR_AGO))
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, iat=HOUR_AGO))
     assert _check(neighbour).valid
-    fetch = _serving(_list(neighbour, revoked=[5]))
+    fetch = _serving(neighbour_status_list(neighbour, revoked=[5]))
     report = trust.trusted_status_refresh(fetch=fetch)
     assert report.refreshed == [URI] and fetch.asked == [URI]  # type: ignore[attr-defined]
     result = _check(neighbour)
@@ -81,28 +67,30 @@ def test_a_newer_list_replaces_the_one_held(neighbour):  # type: ignore[no-untyp
 
 def test_after_a_long_outage_a_fresh_list_replaces_the_expired_one(neighbour):  # type: ignore[no-untyped-def]
     two_days_ago = int(time.time()) - 2 * 86400
-    expired = _list(neighbour, iat=two_days_ago, revoked=[5])  # mirrored then, expired since
+    expired = neighbour_status_list(neighbour, iat=two_days_ago, revoked=[5])  # mirrored then, expired since
     TrustedIssuer.objects.filter(iss=NEIGHBOUR).update(status_lists={URI: expired})
     assert _check(neighbour).outcome == Outcome.STATUS_UNKNOWN  # past its exp: unknown, never valid
-    assert trust.trusted_status_refresh(fetch=_serving(_list(neighbour))).refreshed == [URI]
+    assert trust.trusted_status_refresh(fetch=_serving(neighbour_status_list(neighbour))).refreshed == [URI]
     assert _check(neighbour).valid
 
 
 def test_an_older_or_forged_list_does_not_replace_it(neighbour):  # type: ignore[no-untyped-def]
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_list(neighbour, revoked=[5]))
-    report = trust.trusted_status_refresh(fetch=_serving(_list(neighbour, iat=HOUR_AGO)))
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, revoked=[5]))
+    report = trust.trusted_status_refresh(fetch=_serving(neighbour_status_list(neighbour, iat=HOUR_AGO)))
     assert report.refused and "older" in report.refused[0][1] and not report.refreshed
     assert _check(neighbour).outcome == Outcome.REVOKED
     assert _checks()["outcome"] == "refused" and "older" in _checks()["detail"]
 
     stranger = Issuer(kid=neighbour.kid)
-    report = trust.trusted_status_refresh(fetch=_serving(_list(stranger)))
+    report = trust.trusted_status_refresh(fetch=_serving(neighbour_status_list(stranger)))
     assert report.refused and "signature" in report.refused[0][1]
     assert _check(neighbour).outcome == Outcome.REVOKED
 
 
 def test_an_unreachable_region_keeps_its_old_list_with_its_date(neighbour):  # type: ignore[no-untyped-def]
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_list(neighbour, revoked=[5], iat=HOUR_AGO))
+    trust.trusted_status_mirror(
+        iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, revoked=[5], iat=HOUR_AGO)
+    )
     report = trust.trusted_status_refresh(fetch=_serving(FetchFailed(f"{URI}: connection refused")))
     assert report.unreachable == [(URI, f"{URI}: connection refused")] and not report.refreshed
     result = _check(neighbour)
@@ -112,21 +100,21 @@ def test_an_unreachable_region_keeps_its_old_list_with_its_date(neighbour):  # t
 
 
 def test_an_issuer_no_longer_trusted_is_not_refreshed(neighbour):  # type: ignore[no-untyped-def]
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_list(neighbour, iat=HOUR_AGO))
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, iat=HOUR_AGO))
     trust.trusted_issuer_save(actor="system:test", iss=NEIGHBOUR, name="邻省示范市", region_code="980101",
                               jwks={"keys": [{k: v for k, v in neighbour.jwk.items() if k != "d"}]},
                               state="suspended")  # fmt: skip
-    fetch = _serving(_list(neighbour))
+    fetch = _serving(neighbour_status_list(neighbour))
     assert trust.trusted_status_refresh(fetch=fetch).refreshed == [] and fetch.asked == []  # type: ignore[attr-defined]
 
 
 def test_the_command_refreshes_and_exits_1_when_a_list_was_refused(neighbour, monkeypatch):  # type: ignore[no-untyped-def]
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_list(neighbour, iat=HOUR_AGO))
-    monkeypatch.setattr(command, "http_fetch", _serving(_list(neighbour, revoked=[5])))
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, iat=HOUR_AGO))
+    monkeypatch.setattr(command, "http_fetch", _serving(neighbour_status_list(neighbour, revoked=[5])))
     out = StringIO()
     call_command("licenses", "refresh-status", stdout=out)
     assert "refreshed 1" in out.getvalue() and _check(neighbour).outcome == Outcome.REVOKED
-    monkeypatch.setattr(command, "http_fetch", _serving(_list(Issuer(kid=neighbour.kid))))
+    monkeypatch.setattr(command, "http_fetch", _serving(neighbour_status_list(Issuer(kid=neighbour.kid))))
     out = StringIO()
     with pytest.raises(SystemExit) as stopped:
         call_command("licenses", "refresh-status", stdout=out)

@@ -16,15 +16,12 @@ from tongban.core.errors import InvalidInput, PermissionDenied
 from tongban.licenses import showing, trust
 from tongban.licenses.jose import b64d, signature_valid
 from tongban.licenses.models import TrustedIssuer
-from tongban.licenses.sdjwt import Outcome, sd_jwt_present
-from tongban.licenses.statuslist import status_list_token_build, status_set
+from tongban.licenses.sdjwt import Outcome
+from tongban.licenses.tests.neighbour import NEIGHBOUR, neighbour_licence, neighbour_listed, neighbour_status_list
+from tongban.licenses.tests.neighbour import NEIGHBOUR_URI as URI
 from tongban.licenses.tests.tokens import CLAIMS, Issuer
 
 pytestmark = pytest.mark.django_db
-
-NEIGHBOUR = "https://linsheng.example/issuers/980101"
-VCT = "https://linsheng.example/vct/119800000000000GA0001/1"
-URI = "https://linsheng.example/status/980101/1"
 
 
 @pytest.fixture
@@ -32,30 +29,13 @@ def neighbour():
     return Issuer(kid="980101-2026-1")
 
 
-def _listed(issuer, **kw):
-    args = {"actor": "system:test", "iss": NEIGHBOUR, "name": "邻省示范市", "region_code": "980101",
-            "jwks": {"keys": [{k: v for k, v in issuer.jwk.items() if k != "d"}]},
-            "vct_allowed": ["https://linsheng.example/vct/"], **kw}  # fmt: skip
-    return trust.trusted_issuer_save(**args)
-
-
 def _licence(issuer, idx=5):
-    token = issuer.token(iss=NEIGHBOUR, vct=VCT, status={"status_list": {"idx": idx, "uri": URI}})
-    return sd_jwt_present(token, disclose=["holder_name", "address"])
-
-
-def _status_list(issuer, *, revoked=(), iat=None):
-    data = bytearray(16)
-    for idx in revoked:
-        status_set(data, idx, 1, bits=2)
-    now = iat or int(time.time())
-    return status_list_token_build(iss=NEIGHBOUR, uri=URI, kid=issuer.kid, bits=2, data=bytes(data), iat=now,
-                                   exp=now + 86400, ttl=900, sign=issuer.sign)  # fmt: skip
+    return neighbour_licence(issuer, idx=idx, disclose=("holder_name", "address"))
 
 
 def test_a_listed_regions_licence_verifies_with_its_mirrored_status_and_its_date(neighbour):
-    _listed(neighbour)
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_status_list(neighbour))
+    neighbour_listed(neighbour)
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour))
     result = showing.presentation_check(presentation=_licence(neighbour))
     assert result.valid and result.claims["holder_name"] == CLAIMS["holder_name"]
     assert result.status_as_of is not None and result.status_source == "cache"
@@ -64,36 +44,36 @@ def test_a_listed_regions_licence_verifies_with_its_mirrored_status_and_its_date
 def test_a_region_not_listed_suspended_or_withdrawn_is_untrusted(neighbour):
     assert showing.presentation_check(presentation=_licence(neighbour)).outcome == Outcome.UNTRUSTED_ISSUER
     for state in ("suspended", "withdrawn"):
-        _listed(neighbour, state=state)
+        neighbour_listed(neighbour, state=state)
         assert showing.presentation_check(presentation=_licence(neighbour)).outcome == Outcome.UNTRUSTED_ISSUER
-    _listed(neighbour, valid_until=timezone.now() - timedelta(days=1))
+    neighbour_listed(neighbour, valid_until=timezone.now() - timedelta(days=1))
     assert showing.presentation_check(presentation=_licence(neighbour)).outcome == Outcome.UNTRUSTED_ISSUER
 
 
 def test_a_type_the_region_is_not_listed_for_and_a_key_it_does_not_list_are_refused(neighbour):
-    _listed(neighbour, vct_allowed=["https://linsheng.example/vct/119800000000000MZ"])
+    neighbour_listed(neighbour, vct_allowed=["https://linsheng.example/vct/119800000000000MZ"])
     assert showing.presentation_check(presentation=_licence(neighbour)).outcome == Outcome.WRONG_ISSUER
     stranger = Issuer(kid="980101-2026-9")
-    _listed(neighbour)
+    neighbour_listed(neighbour)
     assert showing.presentation_check(presentation=_licence(stranger)).outcome == Outcome.UNKNOWN_KEY
 
 
 def test_revocation_comes_from_the_mirror_and_without_one_the_status_is_unknown(neighbour):
-    _listed(neighbour)
+    neighbour_listed(neighbour)
     assert showing.presentation_check(presentation=_licence(neighbour)).outcome == Outcome.STATUS_UNKNOWN
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_status_list(neighbour, revoked=[5]))
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, revoked=[5]))
     assert showing.presentation_check(presentation=_licence(neighbour, idx=5)).outcome == Outcome.REVOKED
     assert showing.presentation_check(presentation=_licence(neighbour, idx=6)).valid
 
 
 def test_an_older_or_forged_list_does_not_replace_the_one_held(neighbour):
-    _listed(neighbour)
-    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_status_list(neighbour, revoked=[5]))
+    neighbour_listed(neighbour)
+    trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(neighbour, revoked=[5]))
     with pytest.raises(InvalidInput):  # replayed from before the revocation
         trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI,
-                                    token=_status_list(neighbour, iat=int(time.time()) - 3600))  # fmt: skip
+                                    token=neighbour_status_list(neighbour, iat=int(time.time()) - 3600))  # fmt: skip
     with pytest.raises(InvalidInput):
-        trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=_status_list(Issuer(kid=neighbour.kid)))
+        trust.trusted_status_mirror(iss=NEIGHBOUR, uri=URI, token=neighbour_status_list(Issuer(kid=neighbour.kid)))
     assert showing.presentation_check(presentation=_licence(neighbour, idx=5)).outcome == Outcome.REVOKED
 
 
@@ -102,14 +82,14 @@ def test_bad_trust_list_entries_are_refused(neighbour):
     for kw in ({"iss": "http://linsheng.example/issuers/980101"}, {"jwks": {"keys": [private]}}, {"jwks": {}},
                {"iss": "https://tongban.example/issuers/990101"}):  # fmt: skip
         with pytest.raises(InvalidInput):
-            _listed(neighbour, **kw)
+            neighbour_listed(neighbour, **kw)
     with pytest.raises(PermissionDenied):
-        _listed(neighbour, actor="person:1")
+        neighbour_listed(neighbour, actor="person:1")
 
 
 def test_the_published_trust_list_names_our_regions_and_the_listed_one_signed(client, issue, neighbour, settings):
     issue()  # this platform's first licence makes its keys
-    _listed(neighbour)
+    neighbour_listed(neighbour)
     response = client.get("/trust/list.jwt")
     token = response.content.decode()
     header, payload = (json.loads(b64d(p)) for p in token.split(".")[:2])
