@@ -235,7 +235,7 @@ def settle(root: int, database: str, *, idle: float = 0.05, within: float = 60.0
 def alternate(
     console: Console,
     *,
-    kinds: tuple[str, str],
+    kinds: tuple[str, ...],
     labels: dict[str, str],
     run: Callable[[str, int], Result],
     server_pid: int,

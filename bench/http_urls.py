@@ -5,17 +5,20 @@ measurement compares against. Never part of tongban.conf.urls.
 - POST /bench/insert (bench_verify_http, bench_cases): one INSERT into `bench_http_insert`, a table the
   bench creates.
 - GET /bench/worklist (bench_cases): the caller's department's open cases, nearest due date first, 200 of
-  them, as one bare indexed SQL query (the rows GET /api/v1/cases/worklist reads through the selector).
+  them, as one bare indexed SQL query (the rows GET /api/v1/cases/worklist reads through the selector), their
+  JSON written straight into the response.
+- GET /bench/floor (bench_cases): the least an authenticated API call costs — the middleware, the session, the
+  login, a two-key JSON answer, no query of its own: what no list can be faster than.
 
 Importing this module also registers the benches' connector (bench/http_connector.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
@@ -46,13 +49,6 @@ def insert(request: HttpRequest, payload: InsertIn) -> InsertOut:
     return InsertOut(id=row[0])
 
 
-class WorklistRowOut(Schema):
-    number: str
-    state: str
-    due_on: dt.date | None
-    submitted_at: dt.datetime
-
-
 WORKLIST_SQL = (
     "SELECT c.number, c.state, c.due_on, c.submitted_at FROM cases_case c "
     "WHERE c.department_id = (SELECT s.department_id FROM identity_staff s WHERE s.user_id = %s) "
@@ -60,12 +56,21 @@ WORKLIST_SQL = (
 )
 
 
-@bench_api.get("/worklist", response=list[WorklistRowOut], auth=django_auth)
-def worklist(request: HttpRequest) -> list[WorklistRowOut]:
+@bench_api.get("/worklist", auth=django_auth)
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The rows as JSON, written as the API's lists are (json.dumps of plain values into an HttpResponse, not
+    validated again through a response schema): the query and the stack, nothing else."""
     with connection.cursor() as cursor:
         cursor.execute(WORKLIST_SQL, [request.user.pk, [str(s) for s in OPEN_STATES]])
         rows = cursor.fetchall()
-    return [WorklistRowOut(number=r[0], state=r[1], due_on=r[2], submitted_at=r[3]) for r in rows]
+    body = [{"number": r[0], "state": r[1], "due_on": r[2] and r[2].isoformat(), "submitted_at": r[3].isoformat()}
+            for r in rows]  # fmt: skip
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+
+@bench_api.get("/floor", auth=django_auth)
+def floor(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(b'{"ok": true, "rows": []}', content_type="application/json; charset=utf-8")
 
 
 urlpatterns = [path("bench/", bench_api.urls), *platform_urls]

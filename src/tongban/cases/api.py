@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.renderers import NinjaJSONEncoder
 from ninja.security import django_auth
@@ -134,17 +135,27 @@ class ActionIn(Schema):
     deferred: list[DeferralIn] = Field(default_factory=list, description="容缺受理（accept）：容缺材料及承诺补交日期")
 
 
-def _row_out(row: selectors.CaseRow, *, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
-    clock = selectors.case_clock(case=row, calendar=calendar)
+def _row_out(
+    row: selectors.CaseRow, *, calendar: WorkingCalendar | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """One case as CaseOut, in plain JSON values (strings for dates), so a list of them needs no encoder hook."""
+    clock = selectors.case_clock(case=row, calendar=calendar, today=today)
     return {
         "number": row.number, "item_code": row.item_code, "item_name": row.item_name,
         "department": row.department_name, "state": row.state, "revision": row.revision, "channel": row.channel,
-        "submitted_at": row.submitted_at, "accepted_on": row.accepted_on, "due_on": row.due_on,
-        "limit_days": row.limit_days, "limit_unit": row.limit_unit,
-        "clock": {"colour": clock.colour, "used": clock.used, "limit": clock.limit, "remaining": clock.remaining,
-                  "due_on": clock.due_on},
+        "submitted_at": _DATES.default(row.submitted_at), "accepted_on": _date(row.accepted_on),
+        "due_on": _date(row.due_on), "limit_days": row.limit_days, "limit_unit": row.limit_unit,
+        "clock": {"colour": str(clock.colour), "used": clock.used, "limit": clock.limit, "remaining": clock.remaining,
+                  "due_on": _date(clock.due_on)},
         "allowed_actions": allowed_actions(row.state), "national_status": NATIONAL_STATUS[row.state].code,
     }  # fmt: skip
+
+
+_DATES = NinjaJSONEncoder()  # the API's format for a date-time, as ninja renders one
+
+
+def _date(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _case_out(case: Case) -> dict[str, Any]:
@@ -159,12 +170,13 @@ def _case_out(case: Case) -> dict[str, Any]:
 
 
 def _cases_out(cases: QuerySet[Case]) -> HttpResponse:
-    """A list of CaseOut, rendered as is: the rows are built here to the schema (tests check them against the
-    OpenAPI document), and ninja's validating them again, field by field through its getter, took longer than
-    reading them."""
+    """A list of CaseOut, rendered as is: the rows are built here to the schema in plain JSON values (tests check
+    them against the OpenAPI document); ninja's validating them again, field by field through its getter, took
+    longer than reading them."""
     rows = selectors.case_rows(cases=cases)
-    calendar = selectors.clocks_calendar(cases=rows)  # the overrides read once for the list
-    body = json.dumps([_row_out(r, calendar=calendar) for r in rows], cls=NinjaJSONEncoder, ensure_ascii=False)
+    today = timezone.localdate()  # once for the list, as the overrides (`clocks_calendar`)
+    calendar = selectors.clocks_calendar(cases=rows, today=today)
+    body = json.dumps([_row_out(r, calendar=calendar, today=today) for r in rows], ensure_ascii=False)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 

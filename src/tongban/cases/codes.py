@@ -76,6 +76,10 @@ CLOCK_RUNNING = frozenset({S.ACCEPTED, S.IN_REVIEW})
 DECIDED = frozenset({S.APPROVED, S.DENIED, S.RESULT_DELIVERED, S.ARCHIVED, S.REVOKED})
 
 
+# 容缺受理: the states in which a deferred material can still be supplied (and is overdue once its date passes).
+SUPPLY_STATES = frozenset({S.CORRECTION_REQUESTED, S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED})
+
+
 def allowed_actions(state: str) -> list[str]:
     return [action for (source, action) in TRANSITIONS if source == state]
 

@@ -12,12 +12,29 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tongban.cases.clock import Clock, clock_calendar, clock_read
-from tongban.cases.codes import CLOCK_RUNNING, NATIONAL_STATUS, OPEN_STATES, Action, ClockColour, State, done_result
-from tongban.cases.models import AutoCheck, Case, CorrectionNotice, Pledge, SupervisionNote, Transition
+from tongban.cases.codes import (
+    CLOCK_RUNNING,
+    NATIONAL_STATUS,
+    OPEN_STATES,
+    SUPPLY_STATES,
+    Action,
+    ClockColour,
+    State,
+    done_result,
+)
+from tongban.cases.models import (
+    AutoCheck,
+    Case,
+    CorrectionNotice,
+    DeferredMaterial,
+    Pledge,
+    SupervisionNote,
+    Transition,
+)
 from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown, NotFound
 from tongban.core.ratelimit import rate_limit_hit
-from tongban.identity.models import Department, Staff, User
+from tongban.identity.models import Department, Person, Staff, User
 from tongban.identity.roles import Role
 
 if TYPE_CHECKING:
@@ -35,7 +52,13 @@ def case_list_for_applicant(*, user: User) -> QuerySet[Case]:
     """The cases this login applied for, and those applied for on this person's behalf (亲友代办)."""
     if not user.is_authenticated:
         return Case.objects.none()
-    return _with_item(Case.objects.filter(Q(user=user) | Q(subject_person__user=user))).order_by("-submitted_at")
+    # The person first: "by this login or for its person" as one condition through the join to persons could use
+    # no index and read every case (a quarter of a second per call at 1,000,000 cases).
+    mine = Q(user=user)
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    if person_id is not None:
+        mine |= Q(subject_person_id=person_id)
+    return _with_item(Case.objects.filter(mine)).order_by("-submitted_at")
 
 
 def case_get_for_applicant(*, user: User, case_id: Any) -> Case:
@@ -149,9 +172,14 @@ _ROW_FIELDS = ("number", "state", "revision", "channel", "submitted_at", "accept
                "implementation__item__name", "department__name")  # fmt: skip
 
 
+def case_rows_query(*, cases: QuerySet[Case]) -> QuerySet[Case, tuple[Any, ...]]:
+    """The one query `case_rows` runs (also for EXPLAIN in bench_cases)."""
+    return cases.select_related(None).values_list(*_ROW_FIELDS)
+
+
 def case_rows(*, cases: QuerySet[Case]) -> list[CaseRow]:
     """The cases of a (sliced, ordered) queryset as CaseRow, in one query."""
-    return [CaseRow(*values) for values in cases.select_related(None).values_list(*_ROW_FIELDS)]
+    return [CaseRow(*values) for values in case_rows_query(cases=cases)]
 
 
 def case_clock(*, case: Case | CaseRow, today: dt.date | None = None, calendar: WorkingCalendar | None = None) -> Clock:
@@ -245,6 +273,15 @@ class Timeliness:
     @property
     def on_time_rate(self) -> float | None:
         return self.decided_on_time / self.decided if self.decided else None
+
+
+def deferrals_overdue(*, staff: Staff, today: dt.date | None = None) -> list[DeferredMaterial]:
+    """容缺 promises past their date and not kept, on cases still open to supply them that this staff member may
+    see (supervision): the longest late first, with each case's item and department."""
+    today = today or timezone.localdate()
+    cases = cases_for_staff(staff=staff).filter(state__in=list(SUPPLY_STATES))
+    late = DeferredMaterial.objects.filter(case__in=cases.values("pk"), supplied_at__isnull=True, promised_by__lt=today)
+    return list(late.select_related("case__implementation__item", "case__department").order_by("promised_by")[:200])
 
 
 def department_timeliness(*, staff: Staff, today: dt.date | None = None) -> list[Timeliness]:

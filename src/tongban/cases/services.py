@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tongban.cases import results, signals
 from tongban.cases.clock import days_after, days_between
-from tongban.cases.codes import TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
+from tongban.cases.codes import SUPPLY_STATES, TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record, outstanding_deferrals
 from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, SupervisionNote, Suspension, Transition
 from tongban.cases.selectors import intake_departments
@@ -506,9 +506,6 @@ def cases_escalate(*, today: dt.date | None = None) -> int:
 
 
 # --- materials after submission ----------------------------------------------------------------
-
-
-SUPPLY_STATES = frozenset({State.CORRECTION_REQUESTED, State.ACCEPTED, State.IN_REVIEW, State.SUSPENDED})
 
 
 @transaction.atomic

@@ -203,8 +203,10 @@ def supervision(request: HttpRequest) -> HttpResponse:
     watched = selectors.cases_for_staff(staff=staff).filter(state__in=[State.ACCEPTED, State.IN_REVIEW])
     rows = _rows(list(watched.order_by("due_on")[:500]), today)
     rows = [r for r in rows if r["clock"].colour in (ClockColour.RED, ClockColour.YELLOW)]
+    deferrals = [(d, (today - d.promised_by).days) for d in selectors.deferrals_overdue(staff=staff, today=today)]
     context = {
         "rows": rows,
+        "deferrals": deferrals,
         "timeliness": selectors.department_timeliness(staff=staff, today=today),
         "breadcrumbs": _crumbs((_("效能督办"), "")),
     }

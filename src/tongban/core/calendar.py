@@ -7,7 +7,6 @@ set single days. A date neither knows is an explicit CalendarUnknown error, neve
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import functools
@@ -50,22 +49,17 @@ def _package_is_workday(day: dt.date) -> bool:
 
 
 @functools.cache
-def _package_exceptions() -> tuple[list[dt.date], list[bool]]:
-    """The package's days that are not what Monday-to-Friday says (holidays on weekdays, make-up weekend
-    working days), in date order, each with whether it is a working day."""
-    days = sorted(
-        d
-        for d in {*chinese_calendar.holidays, *chinese_calendar.workdays}
-        if _package_is_workday(d) != (d.weekday() < 5)
-    )
-    return days, [_package_is_workday(d) for d in days]
-
-
-def _weekdays_between(start: dt.date, end: dt.date) -> int:
-    """Mondays to Fridays in (start, end]."""
-    weeks, rest = divmod((end - start).days, 7)
-    first = start.weekday()
-    return weeks * 5 + sum(1 for n in range(1, rest + 1) if (first + n) % 7 < 5)
+def _package_ordinals() -> tuple[dt.date, list[int]]:
+    """Working days counted once over the package's years: (base, counts) where counts[n] is how many of
+    (base, base + n days] are working days, so any span inside the package's years is one subtraction."""
+    low, high = _package_years()
+    base = dt.date(low, 1, 1) - dt.timedelta(days=1)
+    counts, total, day = [0], 0, base
+    while day < dt.date(high, 12, 31):
+        day += dt.timedelta(days=1)
+        total += int(_package_is_workday(day))
+        counts.append(total)
+    return base, counts
 
 
 # When a walk leaves the dates read so far, read this much further at once rather than a day at a time.
@@ -124,9 +118,9 @@ class WorkingCalendar:
         raise InvalidInput("时限过长", "Limit too long")
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days in (start, end]: how many have elapsed by the end of `end`. Counted, not walked:
-        Mondays to Fridays, then the package's exceptions and the overrides in the span (the clock of a
-        case three years overdue costs what one of last week does)."""
+        """Working days in (start, end]: how many have elapsed by the end of `end`. Counted, not walked: the
+        package's days counted once per process (`_package_ordinals`), then the overrides in the span (the clock
+        of a case three years overdue costs what one of last week does)."""
         if end <= start:
             return 0
         known = self._counted.get((start, end))
@@ -139,10 +133,8 @@ class WorkingCalendar:
         low, high = _package_years()
         if (start + dt.timedelta(days=1)).year < low or end.year > high:
             return self._walk(start, end)  # days the package does not know: known only if overridden
-        count = _weekdays_between(start, end)
-        days, workday = _package_exceptions()
-        for n in range(bisect.bisect_right(days, start), bisect.bisect_right(days, end)):
-            count += 1 if workday[n] else -1
+        base, counts = _package_ordinals()
+        count = counts[(end - base).days] - counts[(start - base).days]
         for day, override in self._overrides.items():
             if start < day <= end and override != _package_is_workday(day):
                 count += 1 if override else -1

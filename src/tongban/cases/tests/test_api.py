@@ -14,7 +14,7 @@ from tongban.cases.models import Case
 from tongban.cases.services import Actor
 from tongban.cases.tests.factories import case_for, published_implementation
 from tongban.identity.roles import Role
-from tongban.identity.tests.factories import DepartmentFactory, staff_with_roles
+from tongban.identity.tests.factories import DepartmentFactory, person_with_account, staff_with_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,17 @@ def test_the_applicant_reads_and_withdraws_and_others_get_404(client, submitted)
     client.force_login(outsider.user)
     assert client.get(f"/api/v1/cases/{submitted.number}").status_code == 404
     assert _post(client, submitted, "accept").status_code == 404
+
+
+def test_mine_holds_what_the_login_applied_for_and_what_a_relative_applied_for_its_person(client, submitted):
+    """亲友代办: a case a delegate applied for this person is theirs to follow, one for someone else is not."""
+    principal = person_with_account()
+    delegate = submitted.agent
+    for_principal = case_for(implementation=submitted.implementation, applicant=delegate, subject_person=principal)
+    client.force_login(principal.user)
+    assert [c["number"] for c in client.get("/api/v1/cases/mine").json()] == [for_principal.number]
+    client.force_login(delegate.user)
+    assert {c["number"] for c in client.get("/api/v1/cases/mine").json()} == {submitted.number, for_principal.number}
 
 
 def test_the_worklist_is_for_department_staff(client, reviewer, submitted):

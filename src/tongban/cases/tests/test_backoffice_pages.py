@@ -2,13 +2,15 @@
 what was typed, other departments' cases 404, supervision notes and the escalation run."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from tongban.cases import services
+from tongban.cases import selectors, services
 from tongban.cases.codes import State
-from tongban.cases.models import Case, SupervisionNote
+from tongban.cases.models import Case, DeferredMaterial, SupervisionNote
 from tongban.cases.services import Actor
 from tongban.cases.tests.factories import case_for, published_implementation
 from tongban.identity.roles import Role
@@ -130,6 +132,31 @@ def test_a_supervisor_sees_the_overdue_case_adds_a_note_and_the_department_answe
                            {"answer": "现场核查已完成，今日办结"}, follow=True)  # fmt: skip
     assert "已答复督办" in answered.content.decode()
     assert SupervisionNote.objects.get(pk=note.pk).answer == "现场核查已完成，今日办结"
+
+
+def test_the_supervisor_sees_each_deferred_material_past_its_promised_date(client, accepted, implementation):
+    """容缺: a promise not kept by its date is on the supervision board with how late it is; a supplied one, one
+    not yet due and one on a withdrawn case are not."""
+    today = dt.date.today()
+
+    def defer(case, name, days, **extra):
+        DeferredMaterial.objects.create(case=case, material_id=uuid.uuid4(), material_name=name, accepted_by="x",
+                                        promised_by=today + dt.timedelta(days=days), **extra)  # fmt: skip
+
+    defer(accepted, "房屋租赁合同", -4)
+    defer(accepted, "婚姻状况证明", -2, supplied_at=timezone.now())
+    defer(accepted, "营业执照副本", 3)
+    withdrawn = case_for(implementation=implementation)
+    Case.objects.filter(pk=withdrawn.pk).update(state=State.WITHDRAWN)
+    defer(withdrawn, "卫生许可证", -9)
+    supervisor = staff_with_roles([Role.SUPERVISOR], mobile="13700000305")
+    client.force_login(supervisor.user)
+    board = client.get("/backoffice/supervision/").content.decode()
+    assert "容缺材料逾期未补交（1）" in board
+    assert "房屋租赁合同" in board and "4 天" in board and accepted.number in board
+    assert "婚姻状况证明" not in board and "营业执照副本" not in board and "卫生许可证" not in board
+    other = staff_with_roles([Role.REVIEWER], department=DepartmentFactory(), mobile="13700000306")
+    assert selectors.deferrals_overdue(staff=other) == []  # another department's reviewer: none of it
 
 
 def test_the_daily_escalation_notes_each_overdue_case_once(accepted, capsys):

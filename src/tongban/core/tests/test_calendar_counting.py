@@ -1,5 +1,5 @@
-"""Working days between two dates are counted (Mondays to Fridays, then the package's exceptions and the
-operator's overrides), and the count is the day-by-day walk's, for any span and any overrides."""
+"""Working days between two dates are counted (the package's days counted once, then the operator's
+overrides), and the count is the day-by-day walk's, for any span and any overrides."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tongban.core.calendar import WorkingCalendar, _weekdays_between
+from tongban.core.calendar import WorkingCalendar
 from tongban.core.errors import CalendarUnknown
 from tongban.core.models import CalendarDay
 
@@ -55,13 +55,3 @@ def test_a_span_into_an_imported_year_walks_the_imported_days():
         CalendarDay.objects.create(date=dt.date(2027, 1, n), is_workday=n > 3, name="2027 元旦")
     # 31 December (the package), then 1–3 January off and the 4th and 5th worked (the import).
     assert WorkingCalendar().working_days_between(dt.date(2026, 12, 30), dt.date(2027, 1, 5)) == 3
-
-
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    (dt.date(2026, 11, 30), dt.date(2026, 12, 7), 5),  # Monday to Monday
-    (dt.date(2026, 12, 4), dt.date(2026, 12, 7), 1),  # Friday to Monday
-    (dt.date(2026, 12, 5), dt.date(2026, 12, 6), 0),  # Saturday to Sunday
-    (dt.date(2026, 12, 1), dt.date(2026, 12, 1), 0),
-])  # fmt: skip
-def test_weekdays_between(start, end, expected):
-    assert _weekdays_between(start, end) == expected
