@@ -87,13 +87,23 @@ def _way(material: Material) -> str:
 
 
 def draft_guide(draft: Draft) -> GuideVersion | None:
-    """The guide the application started under (drafts from before guides were pinned: today's)."""
+    """The guide the application started under (drafts from before guides were pinned: today's). Kept on the draft
+    object: checking and submitting a draft asks for it several times in one request."""
+    if _GUIDE in draft.__dict__:
+        return draft.__dict__[_GUIDE]  # type: ignore[no-any-return]
+    guide: GuideVersion | None
     if draft.guide_id is not None:
-        return GuideVersion.objects.prefetch_related("materials").get(pk=draft.guide_id)
-    try:
-        return catalog.guide_published(draft.implementation)
-    except NotFound:
-        return None
+        guide = GuideVersion.objects.prefetch_related("materials").get(pk=draft.guide_id)
+    else:
+        try:
+            guide = catalog.guide_published(draft.implementation)
+        except NotFound:
+            guide = None
+    draft.__dict__[_GUIDE] = guide
+    return guide
+
+
+_GUIDE = "_tongban_guide"  # the draft object's attribute holding its guide (draft_guide)
 
 
 def _states(
@@ -126,12 +136,9 @@ def licences_held(*, guide: GuideVersion | None, holder: Person | Enterprise) ->
     materials they replace)."""
     if guide is None:
         return {}
-    out = {}
-    for material in guide.materials.all():
-        match = licences.licence_for_material(holder=holder, material_name=material.name)
-        if match is not None:
-            out[str(material.pk)] = match
-    return out
+    materials = list(guide.materials.all())
+    found = licences.licences_for_materials(holder=holder, material_names=[m.name for m in materials])
+    return {str(m.pk): found[m.name] for m in materials if m.name in found}
 
 
 def material_states(*, draft: Draft) -> list[MaterialState]:

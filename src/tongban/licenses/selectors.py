@@ -137,18 +137,36 @@ def licence_get_for_holder(*, holder: Person | Enterprise, identifier: str) -> L
     return found
 
 
-def licence_for_material(*, holder: Person | Enterprise, material_name: str) -> Licence | None:
-    """The holder's licence that replaces a guide material (免提交, issue 6 part 9): valid today, of an active type
-    whose `satisfies` names the material; the most recently issued when several do."""
+def licences_for_materials(*, holder: Person | Enterprise, material_names: list[str]) -> dict[str, Licence]:
+    """Material name → the holder's licence that replaces it (免提交, issue 6 part 9): valid today, of an active
+    type whose `satisfies` names the material; the most recently issued when several do. Two queries for all
+    the materials of a guide (the types, then the holder's licences of the matching ones)."""
+    types = list(licence_type_list())
+    wanted = {
+        name: {t.pk for t in types if any(material_satisfied_by(satisfies=e, material_name=name) for e in t.satisfies)}
+        for name in material_names
+    }
+    matching = set().union(*wanted.values()) if wanted else set()
+    if not matching:
+        return {}
     today = timezone.localdate()
-    types = [t.pk for t in licence_types_for_material(material_name=material_name)]
-    return (
+    held = list(
         licence_list_for_holder(holder=holder)
-        .filter(licence_type__in=types, state=LicenceState.ISSUED, valid_from__lte=today)
+        .filter(licence_type__in=matching, state=LicenceState.ISSUED, valid_from__lte=today)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .order_by("-issued_on", "-created_at")
-        .first()
     )
+    found = {}
+    for name, type_ids in wanted.items():
+        newest = next((licence for licence in held if licence.licence_type_id in type_ids), None)
+        if newest is not None:
+            found[name] = newest
+    return found
+
+
+def licence_for_material(*, holder: Person | Enterprise, material_name: str) -> Licence | None:
+    """The holder's licence that replaces one guide material (see licences_for_materials)."""
+    return licences_for_materials(holder=holder, material_names=[material_name]).get(material_name)
 
 
 def licence_history(*, licence: Licence) -> list[LicenceEvent]:
