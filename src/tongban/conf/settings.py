@@ -104,6 +104,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
         "PG_CONNECTION_OPTIONS", "-c random_page_cost=1.1"
     )
+    # Parameters bound by the server and statements prepared once per connection after DB_PREPARE_THRESHOLD runs
+    # (psycopg's own mechanism): planning a six-table select or a verify CTE cost more PostgreSQL CPU than running
+    # it. Kept connections (DB_CONN_MAX_AGE > 0) keep their plans. Behind a transaction-pooling PgBouncer older than
+    # 1.21 (no max_prepared_statements) set DB_PREPARE_THRESHOLD= (empty: never prepare) or DB_SERVER_SIDE_BINDING=0.
+    if env_bool("DB_SERVER_SIDE_BINDING", True):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        threshold = env_str("DB_PREPARE_THRESHOLD", "5")
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold) if threshold.strip() else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"

@@ -87,23 +87,13 @@ def _way(material: Material) -> str:
 
 
 def draft_guide(draft: Draft) -> GuideVersion | None:
-    """The guide the application started under (drafts from before guides were pinned: today's). Kept on the draft
-    object: checking and submitting a draft asks for it several times in one request."""
-    if _GUIDE in draft.__dict__:
-        return draft.__dict__[_GUIDE]  # type: ignore[no-any-return]
-    guide: GuideVersion | None
+    """The guide the application started under (drafts from before guides were pinned: today's)."""
     if draft.guide_id is not None:
-        guide = GuideVersion.objects.prefetch_related("materials").get(pk=draft.guide_id)
-    else:
-        try:
-            guide = catalog.guide_published(draft.implementation)
-        except NotFound:
-            guide = None
-    draft.__dict__[_GUIDE] = guide
-    return guide
-
-
-_GUIDE = "_tongban_guide"  # the draft object's attribute holding its guide (draft_guide)
+        return GuideVersion.objects.prefetch_related("materials").get(pk=draft.guide_id)
+    try:
+        return catalog.guide_published(draft.implementation)
+    except NotFound:
+        return None
 
 
 def _states(

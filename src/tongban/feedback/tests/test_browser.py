@@ -5,12 +5,13 @@ overdue case (axe: no serious or critical issues on any of these pages)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
 from tongban.cases import services as cases
 from tongban.cases.codes import Delivery, State
-from tongban.cases.models import Case
+from tongban.cases.models import Case, DeferredMaterial
 from tongban.cases.services import Actor
 from tongban.cases.tests.factories import case_for, published_implementation
 from tongban.conftest import axe_violations, screenshot
@@ -92,14 +93,19 @@ def test_approve_rate_two_stars_answer_and_supervise(page, client, live_server):
     page.get_by_role("heading", name="部门答复").wait_for()
     assert "今后无需再提交参保证明" in page.content()
 
-    # A supervisor sees the overdue case and the department's figures.
+    # A supervisor sees the overdue case, a 容缺 material not supplied by its date, and the department's figures.
+    DeferredMaterial.objects.create(case=late, material_id=uuid.uuid4(), material_name="灵活就业证明", accepted_by="x",
+                                    promised_by=dt.date.today() - dt.timedelta(days=3))  # fmt: skip
     supervisor = staff_with_roles([Role.SUPERVISOR], username="supervisor-t", mobile="13700000702")
     _login(page, client, live_server, supervisor.user)
     page.goto("/backoffice/")
     page.get_by_role("link", name="效能督办").click()
     page.get_by_role("heading", name="效能督办", level=1).wait_for()
-    row = page.get_by_role("row").filter(has_text=late.number)
+    row = page.get_by_role("row").filter(has_text=late.number).filter(has_text="已超期")
     assert "已超期 2 天" in row.inner_text() or "已超期" in row.inner_text()
+    page.get_by_role("heading", name="容缺材料逾期未补交（1）").wait_for()
+    deferred = page.get_by_role("row").filter(has_text="灵活就业证明")
+    assert late.number in deferred.inner_text() and "3 天" in deferred.inner_text()
     assert axe_violations(page) == []
     screenshot(page, "cases-supervision")
 
