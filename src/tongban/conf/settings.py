@@ -104,11 +104,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
         "PG_CONNECTION_OPTIONS", "-c random_page_cost=1.1"
     )
-    # Parameters bound by the server and statements prepared once per connection after DB_PREPARE_THRESHOLD runs
-    # (psycopg's own mechanism): planning a six-table select or a verify CTE cost more PostgreSQL CPU than running
-    # it. Kept connections (DB_CONN_MAX_AGE > 0) keep their plans. Behind a transaction-pooling PgBouncer older than
-    # 1.21 (no max_prepared_statements) set DB_PREPARE_THRESHOLD= (empty: never prepare) or DB_SERVER_SIDE_BINDING=0.
-    if env_bool("DB_SERVER_SIDE_BINDING", True):
+    # Opt-in (ADR 0015): parameters bound by the server and statements prepared once per connection after
+    # DB_PREPARE_THRESHOLD runs, so planning a six-table select is paid once; but a plan prepared for any parameters
+    # cannot use a partial index that matches only known values (the worklist's), so it stays off by default.
+    if env_bool("DB_SERVER_SIDE_BINDING", False):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         threshold = env_str("DB_PREPARE_THRESHOLD", "5")
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold) if threshold.strip() else None

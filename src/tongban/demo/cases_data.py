@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from tongban.cases.clock import days_after
 from tongban.cases.codes import ActedThrough, Action, Delivery, State
-from tongban.cases.models import Case, CorrectionNotice, Transition
+from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, Transition
 from tongban.catalog import selectors as catalog
+from tongban.catalog.codes import Necessity
 from tongban.core.calendar import add_working_days, is_workday
 from tongban.feedback.codes import BAD_AT_MOST, RECTIFY_DAYS, RatingChannel, RectificationStatus
 from tongban.feedback.models import Rating, Rectification
@@ -40,6 +41,30 @@ def _workday_on_or_after(day: date) -> date:
     while not is_workday(day):
         day += timedelta(days=1)
     return day
+
+
+def _promises_not_kept(
+    cases: list[Case], guides: dict[Any, Any], clerk: Staff, today: date, rng: random.Random
+) -> list[DeferredMaterial]:
+    """容缺受理 seen by supervision: a few cases accepted at least four days ago and still in review, each with a
+    容缺 material of its guide promised for three days after acceptance and never supplied."""
+    promises: list[DeferredMaterial] = []
+    for case in rng.sample(cases, len(cases)):
+        accepted = case.accepted_on
+        if len(promises) == PROMISES_NOT_KEPT:
+            break
+        if case.state not in (State.ACCEPTED, State.IN_REVIEW) or accepted is None or (today - accepted).days < 4:
+            continue
+        deferrable = [m for m in guides[case.implementation_id].materials.all() if m.necessity == Necessity.DEFERRABLE]
+        if deferrable:
+            material = rng.choice(deferrable)
+            promised = accepted + timedelta(days=3)
+            promises.append(DeferredMaterial(case=case, material_id=material.pk, material_name=material.name,
+                                             promised_by=promised, accepted_by=clerk.name))  # fmt: skip
+    return promises
+
+
+PROMISES_NOT_KEPT = 6
 
 
 def cases_load(*, seed: int, tick: Callable[[int, int], None]) -> dict[str, int]:
@@ -126,6 +151,7 @@ def cases_load(*, seed: int, tick: Callable[[int, int], None]) -> dict[str, int]
     Case.objects.bulk_create(cases, batch_size=500)
     Transition.objects.bulk_create(moves, batch_size=1000)
     CorrectionNotice.objects.bulk_create(notices)
+    DeferredMaterial.objects.bulk_create(_promises_not_kept(cases, guides, clerk, today, rng))
     rated = [
         Rating(case=case, department=case.department, item_code=case.implementation.item.basic_code,
                item_name=case.implementation.item.name, user=None, score=score,

@@ -47,3 +47,23 @@ def test_the_city_wide_rate_is_neither_nothing_nor_everything(built):
         t = Submission.objects.filter(item_code=code).aggregate(s=Sum("fields_shown"), p=Sum("fields_prefilled"))
         rates[code] = t["p"] / t["s"]
     assert rates["MZ05002"] < rates["YB20003"]
+
+
+def test_some_open_cases_have_a_deferred_material_past_its_promise_on_the_supervision_board(built):
+    """容缺受理 in the demo: each promise is of a 容缺 material of the case's guide, on a case still in review, dated
+    in the past and not kept, so 效能督办 has something to show."""
+    from tongban.cases import selectors as cases
+    from tongban.cases.models import DeferredMaterial
+    from tongban.catalog.codes import Necessity
+    from tongban.catalog.models import Material
+    from tongban.identity.models import Staff
+
+    promises = list(DeferredMaterial.objects.select_related("case"))
+    assert promises
+    today = timezone.localdate()
+    for promise in promises:
+        assert promise.case.state in ("accepted", "in_review") and promise.supplied_at is None
+        assert promise.promised_by < today
+        assert Material.objects.get(pk=promise.material_id).necessity == Necessity.DEFERRABLE
+    supervisor = Staff.objects.get(user__username="supervisor")
+    assert {d.pk for d in cases.deferrals_overdue(staff=supervisor)} == {p.pk for p in promises}
