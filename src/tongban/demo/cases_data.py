@@ -46,19 +46,19 @@ def _workday_on_or_after(day: date) -> date:
 def _promises_not_kept(
     cases: list[Case], guides: dict[Any, Any], clerk: Staff, today: date, rng: random.Random
 ) -> list[DeferredMaterial]:
-    """容缺受理 seen by supervision: a few cases accepted at least four days ago and still in review, each with a
-    容缺 material of its guide promised for three days after acceptance and never supplied."""
+    """容缺受理 seen by supervision: a few cases accepted at least two days ago and still in review, each with a
+    容缺 material of its guide promised for three days after acceptance (yesterday at the latest), never supplied."""
     promises: list[DeferredMaterial] = []
     for case in rng.sample(cases, len(cases)):
         accepted = case.accepted_on
         if len(promises) == PROMISES_NOT_KEPT:
             break
-        if case.state not in (State.ACCEPTED, State.IN_REVIEW) or accepted is None or (today - accepted).days < 4:
+        if case.state not in (State.ACCEPTED, State.IN_REVIEW) or accepted is None or (today - accepted).days < 2:
             continue
         deferrable = [m for m in guides[case.implementation_id].materials.all() if m.necessity == Necessity.DEFERRABLE]
         if deferrable:
             material = rng.choice(deferrable)
-            promised = accepted + timedelta(days=3)
+            promised = min(accepted + timedelta(days=3), today - timedelta(days=1))
             promises.append(DeferredMaterial(case=case, material_id=material.pk, material_name=material.name,
                                              promised_by=promised, accepted_by=clerk.name))  # fmt: skip
     return promises
