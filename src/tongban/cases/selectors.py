@@ -275,12 +275,20 @@ class Timeliness:
         return self.decided_on_time / self.decided if self.decided else None
 
 
+def deferrals_late(*, today: dt.date) -> QuerySet[DeferredMaterial]:
+    """Every 容缺 promise past its date and not kept, on a case still open to supply it (the daily reminder's and
+    the supervision board's one definition of "late")."""
+    return DeferredMaterial.objects.filter(
+        promised_by__lt=today, supplied_at__isnull=True, case__state__in=list(SUPPLY_STATES)
+    )
+
+
 def deferrals_overdue(*, staff: Staff, today: dt.date | None = None) -> list[DeferredMaterial]:
-    """容缺 promises past their date and not kept, on cases still open to supply them that this staff member may
-    see (supervision): the longest late first, with each case's item and department."""
-    today = today or timezone.localdate()
-    cases = cases_for_staff(staff=staff).filter(state__in=list(SUPPLY_STATES))
-    late = DeferredMaterial.objects.filter(case__in=cases.values("pk"), supplied_at__isnull=True, promised_by__lt=today)
+    """The late 容缺 promises (deferrals_late) on cases this staff member may see (supervision): the longest late
+    first, with each case's item and department."""
+    late = deferrals_late(today=today or timezone.localdate()).filter(
+        case__in=cases_for_staff(staff=staff).values("pk")
+    )
     return list(late.select_related("case__implementation__item", "case__department").order_by("promised_by")[:200])
 
 

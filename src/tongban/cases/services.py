@@ -22,7 +22,7 @@ from tongban.cases.clock import days_after, days_between
 from tongban.cases.codes import SUPPLY_STATES, TRANSITIONS, ActedThrough, Action, Delivery, State, SuspensionKind
 from tongban.cases.materials import Deferral, deferral_supplied, deferrals_record, outstanding_deferrals
 from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, SupervisionNote, Suspension, Transition
-from tongban.cases.selectors import intake_departments
+from tongban.cases.selectors import deferrals_late, intake_departments
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import CaseType
 from tongban.core.audit import audit_record
@@ -542,10 +542,11 @@ def deferred_materials_remind(*, today: dt.date | None = None) -> int:
     """The daily run: each 容缺 promise past its date and not kept is told once to the applicant (in-app and
     SMS) and to the handling department on its supervision list; returns how many were told now."""
     today = today or _today()
-    overdue = DeferredMaterial.objects.filter(
-        promised_by__lt=today, supplied_at__isnull=True, reminded_at__isnull=True,
-        case__state__in=SUPPLY_STATES,
-    ).select_related("case__implementation__item", "case__user", "case__agent")  # fmt: skip
+    overdue = (
+        deferrals_late(today=today)
+        .filter(reminded_at__isnull=True)
+        .select_related("case__implementation__item", "case__user", "case__agent")
+    )
     told = 0
     for deferred in overdue:
         case = deferred.case

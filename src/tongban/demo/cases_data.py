@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from tongban.cases.clock import days_after
-from tongban.cases.codes import ActedThrough, Action, Delivery, State
+from tongban.cases.codes import CLOCK_RUNNING, ActedThrough, Action, Delivery, State
 from tongban.cases.models import Case, CorrectionNotice, DeferredMaterial, Transition
 from tongban.catalog import selectors as catalog
 from tongban.catalog.codes import Necessity
@@ -53,7 +53,7 @@ def _promises_not_kept(
         accepted = case.accepted_on
         if len(promises) == PROMISES_NOT_KEPT:
             break
-        if case.state not in (State.ACCEPTED, State.IN_REVIEW) or accepted is None or (today - accepted).days < 2:
+        if case.state not in CLOCK_RUNNING or accepted is None or (today - accepted).days < 2:
             continue
         deferrable = [m for m in guides[case.implementation_id].materials.all() if m.necessity == Necessity.DEFERRABLE]
         if deferrable:
