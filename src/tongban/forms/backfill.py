@@ -173,7 +173,14 @@ def backfill_default_range(*, period: Period, today: date | None = None) -> tupl
 def backfill_range_resolve(*, period: Period, start: date | None, end: date | None) -> tuple[date, date]:
     """The range asked for, with the default range filling in whatever was left out (end: today)."""
     end = end or timezone.localdate()
-    return (start or backfill_default_range(period=period, today=end)[0]), end
+    if start is not None:
+        return start, end
+    try:
+        return backfill_default_range(period=period, today=end)[0], end
+    except OverflowError:  # an end date so early that the default range would begin before year 1
+        raise InvalidInput(
+            "结束日期过早，请选择开始日期", "The end date is too early; give a start date", field="end", value=str(end)
+        ) from None
 
 
 def time_zone_name() -> str:

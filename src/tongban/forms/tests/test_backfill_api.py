@@ -208,3 +208,9 @@ def test_a_grouped_weekly_series_matches_the_documented_schema(submissions, oper
     rows = response.json()["rows"]
     assert len(rows) == 4 and all(date.fromisoformat(r["bucket"]).weekday() == 0 for r in rows)
     assert {r["mean_rate"] is None for r in rows} == {True, False}
+
+
+def test_an_end_date_too_early_for_the_default_range_is_a_422_not_a_500(client, operator):
+    client.force_login(operator.user)
+    answer = client.get("/api/v1/metrics/backfill/summary", {"end": "0001-01-01", "period": "day"})
+    assert answer.status_code == 422 and "结束日期过早" in answer.json()["title_zh"]
