@@ -38,6 +38,13 @@ class FieldRow:
     def key(self) -> str:
         return self.field.key
 
+    @property
+    def dom_id(self) -> str:
+        """The key as an HTML id without the dot of namespaced keys (`item.key`): htmx 2.0.10 looks preserved
+        elements up again with `querySelector('#' + id)`, where a dot reads as a class, so a swap threw half-way
+        and the fields typed so far were left out of the form (htmx PR #3982)."""
+        return self.field.key.replace(".", "--")
+
 
 @dataclass(frozen=True)
 class MaterialRow:

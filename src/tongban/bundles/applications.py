@@ -259,9 +259,10 @@ def _distribute(*, application: BundleApplication, composition: Composition) -> 
 
 
 def bundle_application_save(
-    *, user: User, application_id: Any, values: Mapping[str, Any], consent: Iterable[str] = ()
+    *, user: User, application_id: Any, values: Mapping[str, Any], consent: Iterable[str] | None = None
 ) -> dict[str, DomainError]:
-    """Save what was typed in the one form — always, even when invalid — and return every problem at once."""
+    """Save what was typed in the one form — always, even when invalid — and return every problem at once.
+    Only the fields given change; `consent` (the write-back ticks) replaces the ticks kept, None keeps them."""
     with transaction.atomic():
         application = application_get_for_user(user=user, application_id=application_id, for_update=True)
         _ensure_draft(application)
@@ -271,7 +272,8 @@ def bundle_application_save(
             **application.values,
             **{k: forms_services.answer_kept(v) for k, v in values.items() if k in asked},
         }
-        application.consent = [k for k in consent if k in asked]
+        if consent is not None:
+            application.consent = [k for k in consent if k in asked]
         application.save(update_fields=["values", "consent", "updated_at"])
     return _distribute(application=application, composition=composition)
 

@@ -138,14 +138,14 @@ def _application_page(request: HttpRequest, application_id: UUID) -> HttpRespons
         return redirect("bundles:application", application_id=application.pk)
     skipped = ("csrf", "action", "consent", "declaration")
     values = {k: str(v) for k, v in request.POST.items() if not k.startswith(skipped)}
+    if action == "refresh":  # an answer other fields depend on changed (htmx): show what it makes asked
+        return _refreshed(request, application, values)
     consent = request.POST.getlist("consent")
     try:
         errors = apps.bundle_application_save(user=_user(request), application_id=application.pk, values=values,
                                               consent=consent)  # fmt: skip
     except DomainError as error:
         return _form_page(request, application, errors={"form": error}, status=409, typed=values)
-    if action == "refresh":  # an answer other fields depend on changed (htmx): show what it makes asked
-        return _form_page(request, application, typed=values)
     application.refresh_from_db()
     uploaded, refused = _uploads(request, application, action)
     if refused:  # what was typed is saved; say what is wrong with the file
@@ -167,6 +167,21 @@ def _application_page(request: HttpRequest, application_id: UUID) -> HttpRespons
         return _form_page(request, application, errors={**errors, key: error}, status=422, typed=values)
     messages.success(request, _("一件事申请已提交，各事项已分送承办部门。"))
     return redirect("bundles:application", application_id=application.pk)
+
+
+def _refreshed(request: HttpRequest, application: BundleApplication, values: dict[str, str]) -> HttpResponse:
+    """The asked fields again after one answer changed, everything as typed. Only that answer is saved: the
+    request can arrive after a later save of the whole form (a slow line, a busy server), and what was typed
+    since it was sent must not be overwritten by the older values it carries."""
+    changed = request.htmx.trigger_name or ""  # type: ignore[attr-defined]
+    if changed in values:
+        try:
+            apps.bundle_application_save(user=_user(request), application_id=application.pk,
+                                         values={changed: values[changed]})  # fmt: skip
+        except DomainError as error:
+            return _form_page(request, application, errors={"form": error}, status=409, typed=values)
+        application.refresh_from_db()
+    return _form_page(request, application, typed=values)
 
 
 def _uploads(

@@ -236,6 +236,12 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
     only = (request.POST.get("q") or request.GET.get("q") or None) if elder else None
     if request.method == "POST":
         answers = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "q")}
+        refresh = bool(request.htmx and request.POST.get("_refresh"))  # type: ignore[attr-defined]
+        if refresh:
+            # Only the answer that changed is saved: the request can arrive after a later "next" (a slow line,
+            # a busy server), and what was typed since it was sent must not be overwritten by its older values.
+            changed = request.htmx.trigger_name or ""  # type: ignore[attr-defined]
+            answers = {changed: answers[changed]} if changed in answers else {}
         try:
             errors = services.draft_save(user=_user(request), draft_id=draft.pk, answers=answers, page=page)
         except DomainError as exc:
@@ -243,7 +249,7 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
             return redirect("forms:overview", draft_id=draft.pk)
         draft = _draft(request, draft_id)
         view = selectors.draft_view(draft=draft)
-        if request.htmx and request.POST.get("_refresh"):  # type: ignore[attr-defined]
+        if refresh:
             # An answer changed: show or hide dependent fields; messages only after a real "next".
             return render(request, "forms/_fieldset.html", _page_context(draft, view, page, {}, only))
         asked = _asked(view, page)
