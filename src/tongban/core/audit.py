@@ -5,8 +5,9 @@ row breaks the chain from that row on; AuditHead remembers the tip so a deleted 
 
 Two ways in: `audit_record` links the entry under the head row's lock in the caller's transaction;
 `audit_append` (hot paths: every verify answer) writes an AuditPending row without that lock and
-`audit_chain` links pending rows in id order, many per lock, right after the commit. Readers of a
-subject's entries and `audit verify` chain what is pending first (ADR 0014).
+`audit_chain` links pending rows in id order, many per lock, right after the commit — on PostgreSQL in one
+statement, the database computing each link's hash (ADR 0016). Readers of a subject's entries and
+`audit verify` chain what is pending first (ADR 0014).
 """
 
 from __future__ import annotations
@@ -62,8 +63,24 @@ def _fields(entry: AuditEntry | AuditPending) -> dict[str, Any]:
     return fields
 
 
-def _pending_hash(row: AuditPending) -> str:
-    return _entry_hash(prev_hash="", seq=0, fields=_fields(row))
+def _content_hash(row: AuditEntry | AuditPending) -> str:
+    """The hash of an entry's content alone (a pending row's `hash`; a chained one's `content_hash`)."""
+    fields = _fields(row)
+    fields.pop("ref", None)
+    return _entry_hash(prev_hash="", seq=0, fields=fields)
+
+
+def link_hash(*, prev_hash: str, seq: int, ref: int, content_hash: str) -> str:
+    """The hash of an appended entry once chained (ADR 0016): over the link and the content's hash, so that the
+    database can chain entries without reading their content (tongban_audit_chain computes the same)."""
+    return hashlib.sha256(f"v2:{prev_hash}:{seq}:{ref}:{content_hash}".encode()).hexdigest()
+
+
+def _chained_hash(entry: AuditEntry) -> str:
+    """What an entry's hash should be, by the rule it was chained under."""
+    if entry.content_hash and entry.ref is not None:
+        return link_hash(prev_hash=entry.prev_hash, seq=entry.seq, ref=entry.ref, content_hash=entry.content_hash)
+    return _entry_hash(prev_hash=entry.prev_hash, seq=entry.seq, fields=_fields(entry))
 
 
 _HEAD_LOCK = "SELECT seq, hash FROM core_audithead WHERE id = 1 FOR UPDATE"
@@ -117,7 +134,7 @@ def audit_record(
         # Under the lock, so entries' times run in seq order.
         content = _content(action=action, actor=actor, object_type=object_type, object_id=object_id,
                            subject=subject, data=data)  # fmt: skip
-        entry = AuditEntry(seq=head_seq + 1, prev_hash=head_hash, **content)
+        entry = AuditEntry(seq=head_seq + 1, prev_hash=head_hash, content_hash="", **content)
         entry.hash = _entry_hash(prev_hash=head_hash, seq=entry.seq, fields=_fields(entry))
         data_field = AuditEntry._meta.get_field("data")
         cursor.execute(_ENTRY_INSERT, [
@@ -149,7 +166,7 @@ def audit_pending_values(
     """The PENDING_COLUMNS values of one entry, adapted for this connection, its content hash included."""
     row = AuditPending(**_content(action=action, actor=actor, object_type=object_type, object_id=object_id,
                                   subject=subject, data=data))  # fmt: skip
-    row.hash = _pending_hash(row)
+    row.hash = _content_hash(row)
     data_field = AuditPending._meta.get_field("data")
     return [connection.ops.adapt_datetimefield_value(row.at), row.actor, row.action, row.object_type, row.object_id,
             row.subject_hash, data_field.get_db_prep_value(row.data, connection), row.hash]  # fmt: skip
@@ -194,9 +211,9 @@ def audit_chain_soon() -> None:
         transaction.on_commit(audit_chain)
 
 
-# How long the sequencer lets nudges gather before a pass. A pass costs about ten statements whatever it links
-# (lock, head, read, insert, delete, move, commit, unlock, look again), so a pass per answer costs more than the
-# answer; waiting a few milliseconds lets one pass link every entry appended meanwhile. Readers do not see the
+# How long the sequencer lets nudges gather before a pass. A pass is two statements whatever it links (the pass and
+# the look again after its commit), so a pass per answer would cost more than linking;
+# waiting a few milliseconds lets one pass link every entry appended meanwhile. Readers do not see the
 # delay: "who used my data" and `audit verify` chain what is pending themselves before they read.
 CHAIN_GATHER_SECONDS = 0.05
 
@@ -260,62 +277,53 @@ _sequencer = _Sequencer()
 audit_sequencer_stop = _sequencer.stop
 
 
-_CHAIN_LOCK = 0x7442_4155  # advisory lock of the one chaining pass at a time ("tBAU")
+CHAIN_LOCK = 0x7442_4155  # advisory lock of the one chaining pass at a time ("tBAU"), as in tongban_audit_chain
 CHAIN_BATCH = 1000
+_CHAIN_PASS = "SELECT tongban_audit_chain(%s, %s)"
 
 
-def _chain_batch(skip: set[int]) -> tuple[int, bool]:
-    """Link up to CHAIN_BATCH pending rows in id order under the head's lock; rows whose content no longer
-    matches their hash stay pending (audit_verify names them) and are added to `skip`.
-    Returns (rows chained, whether a full batch was read)."""
+def _chain_batch_here() -> int:
+    """Link up to CHAIN_BATCH pending rows in id order under the head's lock, as tongban_audit_chain does on
+    PostgreSQL (SQLite: this process chains in Python, one writer at a time)."""
     with transaction.atomic(), connection.cursor() as cursor:
         seq, prev = _head_locked(cursor)
-        pending = list(AuditPending.objects.exclude(id__in=skip).order_by("id")[:CHAIN_BATCH])
-        entries, done = [], []
+        pending = list(AuditPending.objects.order_by("id")[:CHAIN_BATCH])
+        entries = []
         for p in pending:
-            if _pending_hash(p) != p.hash:
-                skip.add(p.id)
-                continue
             seq += 1
-            entry = AuditEntry(seq=seq, at=p.at, actor=p.actor, action=p.action, object_type=p.object_type,
-                               object_id=p.object_id, subject_hash=p.subject_hash, data=p.data, prev_hash=prev,
-                               ref=p.id)  # fmt: skip
-            entry.hash = prev = _entry_hash(prev_hash=prev, seq=seq, fields=_fields(entry))
-            entries.append(entry)
-            done.append(p.id)
+            before, prev = prev, link_hash(prev_hash=prev, seq=seq, ref=p.id, content_hash=p.hash)
+            entries.append(AuditEntry(seq=seq, at=p.at, actor=p.actor, action=p.action, object_type=p.object_type,
+                                      object_id=p.object_id, subject_hash=p.subject_hash, data=p.data,
+                                      prev_hash=before, hash=prev, ref=p.id, content_hash=p.hash))  # fmt: skip
         if entries:
             AuditEntry.objects.bulk_create(entries)
-            AuditPending.objects.filter(id__in=done).delete()
+            AuditPending.objects.filter(id__in=[p.id for p in pending]).delete()
             cursor.execute(_HEAD_MOVE, [seq, prev])
-    return len(entries), len(pending) == CHAIN_BATCH
+    return len(entries)
 
 
 def audit_chain(*, wait: bool = False) -> int:
-    """Link every pending entry into the chain; returns how many. One pass at a time (an advisory lock on
-    PostgreSQL): without `wait`, a caller that finds a pass running leaves its rows to it, since a pass
-    looks again after it lets go. With `wait` (readers, `audit verify`), every entry committed before the
-    call is chained when it returns."""
-    skip: set[int] = set()
-    postgres = connection.vendor == "postgresql"
+    """Link every pending entry into the chain; returns how many. A pending row is chained as it stands: one
+    whose content was edited while it waited no longer matches the content hash it was appended with, and
+    `audit verify` names it.
+
+    PostgreSQL: one statement per pass (tongban_audit_chain, ADR 0016), one pass at a time (an advisory lock).
+    Without `wait`, a caller that finds a pass running leaves its rows to it, since a pass looks again once it
+    has committed. With `wait` (readers, `audit verify`), every entry committed before the call is chained when
+    it returns."""
     chained = 0
     while True:
-        if not AuditPending.objects.exclude(id__in=skip).exists():
-            return chained
-        if postgres:
+        if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {'pg_advisory_lock' if wait else 'pg_try_advisory_lock'}(%s)", [_CHAIN_LOCK])
-                if not wait and not cursor.fetchone()[0]:
-                    return chained
-        try:
-            more = True
-            while more:
-                n, more = _chain_batch(skip)
-                chained += n
-        finally:
-            if postgres:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_CHAIN_LOCK])
-        # Looked at again after letting go: rows committed by callers who found this pass running.
+                cursor.execute(_CHAIN_PASS, [CHAIN_BATCH, wait])
+                n = int(cursor.fetchone()[0])
+            if n < 0:  # another pass is running: it will look again after its commit
+                return chained
+        else:
+            n = _chain_batch_here()
+        chained += n
+        if n == 0:  # looked at again after the last pass committed: nothing left
+            return chained
 
 
 def audit_list_for_subject(*, subject: str, limit: int | None = None) -> QuerySet[AuditEntry]:
@@ -343,13 +351,12 @@ def audit_verify() -> Iterator[ChainProblem]:
             yield ChainProblem(expected_seq, f"entries {expected_seq}..{entry.seq - 1} missing (deleted)")
         if entry.prev_hash != expected_prev:
             yield ChainProblem(entry.seq, "previous-hash link broken")
-        recomputed = _entry_hash(prev_hash=entry.prev_hash, seq=entry.seq, fields=_fields(entry))
-        if recomputed != entry.hash:
+        if _chained_hash(entry) != entry.hash or (entry.content_hash and _content_hash(entry) != entry.content_hash):
             yield ChainProblem(entry.seq, "content does not match its hash (edited)")
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     head = AuditHead.objects.filter(id=1).first()
     if head and (head.seq != expected_seq - 1 or head.hash != expected_prev):
         yield ChainProblem(expected_seq, f"chain ends at {expected_seq - 1} but head records {head.seq} (tail deleted)")
     for pending in AuditPending.objects.order_by("id").iterator(chunk_size=2000):
-        if _pending_hash(pending) != pending.hash:
+        if _content_hash(pending) != pending.hash:
             yield ChainProblem(0, "pending entry: content does not match its hash (edited)", pending=pending.id)

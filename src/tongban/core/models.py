@@ -42,6 +42,9 @@ class AuditEntry(AuditContent):
     prev_hash = models.CharField(max_length=64)
     # The AuditPending id it was appended as (entries from audit_append; a verify answer's evidence id).
     ref = models.BigIntegerField(null=True, blank=True, unique=True)
+    # Entries chained since ADR 0016: the pending row's content hash; `hash` then covers prev_hash, seq, ref and
+    # this (core.audit.link_hash), which the database can compute itself. Empty: `hash` covers the content.
+    content_hash = models.CharField(max_length=64, blank=True, db_default="")
 
     class Meta:
         ordering = ["seq"]

@@ -45,6 +45,18 @@ def _count_generic(key: str, window: int) -> int:
 
 _clients: dict[int, tuple[Any, Any]] = {}
 
+# Every counter of a request in one command: for each key (ARGV: its expiry), start the window's counter at 0
+# unless it exists, then count one; the counts come back in KEYS order.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+  counts[i] = redis.call('INCR', key)
+end
+return counts
+"""
+_scripts: dict[int, Any] = {}
+
 
 def _redis_client(backend: RedisCache) -> Any:
     """One redis-py client per cache backend and process (thread-safe, over the backend's pool): Django's
@@ -54,24 +66,21 @@ def _redis_client(backend: RedisCache) -> Any:
     if owner is not inner:  # keep the owner too: an id is only unique while its object lives
         client = inner.get_client(None, write=True)
         _clients[id(inner)] = (inner, client)
+        _scripts[id(client)] = client.register_script(_COUNT_SCRIPT)  # EVALSHA, loaded again if Redis lost it
     return client
 
 
 def _counts(hits: tuple[Hit, ...]) -> list[tuple[int, int, int]]:
-    """(count, limit, window) for each hit. On Redis every counter in one round trip: SET NX with the
-    window's expiry, then INCR (Django's Redis cache stores integers as plain integers, so these are the
+    """(count, limit, window) for each hit. On Redis every counter in one command (_COUNT_SCRIPT): SET NX with
+    the window's expiry, then INCR (Django's Redis cache stores integers as plain integers, so these are the
     same counters cache.add and cache.incr see); any other cache counts with add/incr per hit."""
     now = time.time()
     resolved = [(hit, *hit.resolved()) for hit in hits]
     backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy to it, never a RedisCache itself
     if isinstance(backend, RedisCache):
         keys = [backend.make_and_validate_key(_cache_key(hit, window, now)) for hit, _, window in resolved]
-        pipe = _redis_client(backend).pipeline(transaction=False)
-        for key, (_, _, window) in zip(keys, resolved, strict=True):
-            pipe.set(key, 0, ex=window + 1, nx=True)
-            pipe.incr(key)
-        replies = pipe.execute()
-        counts = [int(replies[i]) for i in range(1, len(replies), 2)]
+        client = _redis_client(backend)
+        counts = [int(c) for c in _scripts[id(client)](keys=keys, args=[window + 1 for _, _, window in resolved])]
     else:
         counts = [_count_generic(_cache_key(hit, window, now), window) for hit, _, window in resolved]
     return [(count, limit, window) for count, (_, limit, window) in zip(counts, resolved, strict=True)]

@@ -7,10 +7,12 @@ integers. These helpers make both look alike, so callers need no per-database br
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
@@ -32,3 +34,16 @@ def datetime_value(value: Any) -> datetime:
     if parsed is None:
         raise ValueError(f"not a datetime: {value!r}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def fetchone_prepared(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """One row of a fixed statement of a hot path, run on PostgreSQL as a prepared statement of this connection:
+    planned once and then executed with new parameters, whereas Django's client-side binding (the default, ADR
+    0015) has the server plan every call anew. Only for statements whose plan does not depend on the values
+    (lookups by key), since after a few runs PostgreSQL may keep one generic plan for them. Errors come out as
+    Django's database errors, inside the caller's transaction like any other statement."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row

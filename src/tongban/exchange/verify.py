@@ -10,6 +10,7 @@ subject answers exactly like a known subject whose fact is not held ("undetermin
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
@@ -25,7 +26,7 @@ from django.utils import timezone
 from tongban.core.audit import PENDING_COLUMNS, audit_append, audit_chain_soon, audit_pending_values, audit_record
 from tongban.core.errors import DomainError, InvalidInput, PermissionDenied, RateLimited
 from tongban.core.ratelimit import Hit, rate_limit_hits
-from tongban.core.rawsql import uuid_param
+from tongban.core.rawsql import fetchone_prepared, uuid_param
 from tongban.exchange.models import Grant, Predicate
 from tongban.exchange.selectors import grant_check
 from tongban.exchange.services import USAGE_METER_ONE, usage_meter
@@ -318,9 +319,8 @@ def _answer_record(*, consumer: Department, element: DataElement, latency_ms: in
                          connection.ops.adapt_datefield_value(timezone.localdate()), quota, quota]  # fmt: skip
     params += [uuid_param(uuid.uuid4()), now, now, consumer_id, element.code, 1, 0, 0, latency_ms]
     params += audit_pending_values(**entry)
-    with connection.cursor() as cursor:
-        cursor.execute(_ANSWER_RECORD, params)
-        evidence, _ = cursor.fetchone()
+    row = fetchone_prepared(_ANSWER_RECORD, params)
+    evidence = row[0] if row else None
     if evidence is None:
         raise RateLimited(
             f"本部门今日核验次数已用完（{quota} 次）", f"Your department has used today's verify quota ({quota})",
@@ -443,6 +443,7 @@ _GRANT_ACTIVE = (
 )
 
 
+@functools.cache
 def _seat_grants_value_sql(subject_kind: str) -> str:
     return "".join((
         "WITH seat (staff_id, department_id, credit_code, name, name_en) AS (", identity.STAFF_SEAT_SQL, ") ",
@@ -481,12 +482,10 @@ def verify_answer_for_user(
     now = timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     code = element.code
-    with connection.cursor() as cursor:
-        cursor.execute(_seat_grants_value_sql(element.subject_kind), [
-            uuid_param(user.pk), conditional, code, ident, uuid_param(element.pk), open_,
-            uuid_param(element.owner_id), conditional, code, at, at,
-        ])  # fmt: skip
-        row = cursor.fetchone()
+    row = fetchone_prepared(_seat_grants_value_sql(element.subject_kind), [
+        uuid_param(user.pk), conditional, code, ident, uuid_param(element.pk), open_,
+        uuid_param(element.owner_id), conditional, code, at, at,
+    ])  # fmt: skip
     if row is None:
         raise _not_staff()
     seat = identity.staff_seat_from_row(row[:5])

@@ -106,7 +106,9 @@ def test_a_subjects_entries_include_what_is_still_pending():
     assert entry.ref == ref and entry.seq == 1
 
 
-def test_an_edited_pending_entry_is_named_and_never_chained(capsys):
+def test_an_edited_pending_entry_is_chained_and_named(capsys):
+    """Chaining does not read an entry's content (the database links the content hash it was appended with), so
+    an entry edited while it waited is chained as it stands, and `audit verify` names it by its seq."""
     from django.core.management import call_command
 
     from tongban.core.audit import audit_append, audit_chain
@@ -115,13 +117,30 @@ def test_an_edited_pending_entry_is_named_and_never_chained(capsys):
     refs = [audit_append(action="verify.answered", data={"i": i}) for i in range(3)]
     with connection.cursor() as cur:
         cur.execute("UPDATE core_auditpending SET data = '{\"i\": 9}' WHERE id = %s", [refs[1]])
-    assert audit_chain() == 2  # the others go on
-    assert list(AuditPending.objects.values_list("id", flat=True)) == [refs[1]]
-    [problem] = list(audit_verify())
+    [problem] = list(audit_verify())  # named while it waits
     assert problem.pending == refs[1] and "edited" in problem.reason
+    assert audit_chain() == 3 and not AuditPending.objects.exists()
+    edited = AuditEntry.objects.get(ref=refs[1])
+    [problem] = list(audit_verify())  # and once chained
+    assert problem.seq == edited.seq and "edited" in problem.reason
     with pytest.raises(SystemExit):
         call_command("audit", "verify")
-    assert f"pending #{refs[1]}" in capsys.readouterr().out
+    assert f"#{edited.seq}" in capsys.readouterr().out
+
+
+def test_the_database_links_entries_as_python_computes_them():
+    """tongban_audit_chain (PostgreSQL) and core.audit.link_hash agree: an appended entry's hash is the link of
+    its predecessor's hash, its seq, its reference and its content hash."""
+    from tongban.core.audit import _content_hash, audit_append, audit_chain, link_hash
+
+    _chain(1)
+    ref = audit_append(action="verify.answered", actor="staff:7", subject="11010519491231002X",
+                       data={"result": "true", "purpose": "养老保险待遇资格认证"})  # fmt: skip
+    audit_chain()
+    first, entry = AuditEntry.objects.order_by("seq")
+    assert entry.ref == ref and entry.prev_hash == first.hash and entry.content_hash == _content_hash(entry)
+    assert entry.hash == link_hash(prev_hash=first.hash, seq=2, ref=ref, content_hash=entry.content_hash)
+    assert list(audit_verify()) == []
 
 
 def test_an_edited_reference_breaks_the_chain():
