@@ -111,6 +111,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         threshold = env_str("DB_PREPARE_THRESHOLD", "5")
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(threshold) if threshold.strip() else None
+    elif env_bool("DB_PREPARE_HOT_STATEMENTS", True):
+        # Without server-side binding only the few fixed statements of hot paths that ask for it are prepared
+        # (core.rawsql.fetchone_prepared; Django's default, None, prepares nothing). Off behind a connection pooler
+        # in transaction mode that cannot keep prepared statements.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"

@@ -318,3 +318,32 @@ def test_a_login_without_a_staff_seat_is_refused_before_its_input_is_judged(clie
     for predicate in ("married", "no_such_predicate"):
         refused = _verify(client, resident.id_number, predicate)
         assert refused.status_code == 403 and "工作人员" in refused.json()["title_zh"]
+
+
+def test_prepared_statements_answer_the_same_once_postgresql_keeps_one_plan_for_them(
+    police_client, police, civil, resident, predicates, settings
+):
+    """Verify's two statements are prepared on the connection (core.rawsql.fetchone_prepared); after five runs
+    PostgreSQL may keep a generic plan, made without knowing the parameters (among them whether the element is
+    open or conditional): the answers and the grant checks must stay exactly those of the first runs."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.EXCHANGE_VERIFY_RATE = {"subject": (100, 60)}
+    grant = GrantFactory(consumer=police, owner=civil, element_codes=["P.MARITAL_STATUS"])
+    stranger = make_id_number(born=date(1990, 1, 1))
+    for _ in range(4):
+        assert _verify(police_client, resident.id_number, "married").json()["result"] == "true"
+        assert _verify(police_client, resident.id_number, "age_at_least", {"n": 70}).json()["result"] == "false"
+        assert _verify(police_client, stranger, "married").json()["result"] == "undetermined"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        prepared = dict(cursor.fetchall())
+    assert any(s.startswith("WITH seat") and n > 0 for s, n in prepared.items()), prepared
+    assert any(s.startswith("WITH quota") for s in prepared), prepared
+    grant.revoked_at = timezone.now()
+    grant.save()
+    refused = _verify(police_client, resident.id_number, "married")
+    assert refused.status_code == 403 and refused.json()["reason"] == "revoked"
+    assert _verify(police_client, resident.id_number, "age_at_least", {"n": 60}).json()["result"] == "true"
