@@ -116,7 +116,7 @@ class FieldOut(Schema):
     items: list[str] = Field(description="items that receive it")
 
 
-class MaterialOut(Schema):
+class BundleMaterialOut(Schema):
     name: str
     way: str = Field(description="exempt 免提交 / pledge 告知承诺 / applicant 申请人提交")
     necessity: str
@@ -124,13 +124,13 @@ class MaterialOut(Schema):
     exempt_because: list[str]
 
 
-class GuideOut(Schema):
+class BundleGuideOut(Schema):
     asked: list[str] = Field(description="questions to ask now, in order")
     answers: dict[str, list[str]] = Field(description="the answers that count")
     unanswered: list[str]
     items: list[ItemOut]
     fields: list[FieldOut]
-    materials: list[MaterialOut]
+    materials: list[BundleMaterialOut]
     kept: dict[str, str]
     reduction: ReductionOut
 
@@ -214,15 +214,15 @@ def get_bundle(request: HttpRequest, code: str) -> BundleOut:
 
 @router.post(
     "/bundles/{code}/guide",
-    response=GuideOut,
+    response=BundleGuideOut,
     summary="定制指南 The guide composed for these answers: items, one form, one set of materials",
     openapi_extra={"responses": {**_NOT_FOUND, **_INVALID, **_UNAVAILABLE}},
 )
-def compose_guide(request: HttpRequest, code: str, payload: GuideIn) -> GuideOut:
+def compose_guide(request: HttpRequest, code: str, payload: GuideIn) -> BundleGuideOut:
     version = selectors.bundle_version_published(bundle=selectors.bundle_get(code=code))
     composition = selectors.bundle_guide(version=version, answers=payload.answers)
     chosen = composition.situation
-    return GuideOut(
+    return BundleGuideOut(
         asked=[q.key for q in chosen.asked],
         answers={k: list(v) for k, v in chosen.answers.items()},
         unanswered=list(chosen.unanswered),
@@ -244,7 +244,7 @@ def compose_guide(request: HttpRequest, code: str, payload: GuideIn) -> GuideOut
             for f in composition.fields
         ],
         materials=[
-            MaterialOut(
+            BundleMaterialOut(
                 name=m.name,
                 way=m.way,
                 necessity=m.necessity,

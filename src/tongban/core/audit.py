@@ -106,13 +106,15 @@ def _head_locked(cursor: Any) -> tuple[int, str]:
 
 def _content(
     *, action: str, actor: str, object_type: str, object_id: str, subject: str, data: dict[str, Any] | None
-) -> dict[str, Any]:
-    """An entry's AuditContent fields, as the database will return them (so its hash is over what is read back)."""
+) -> tuple[dict[str, Any], str]:
+    """An entry's AuditContent fields, as the database will return them (so its hash is over what is read back),
+    and its data as the JSON text they were read from."""
+    data_json = json.dumps(data or {}, ensure_ascii=False, default=str)
     return {
         "at": timezone.now(), "actor": actor[:200], "action": action, "object_type": object_type,
         "object_id": str(object_id), "subject_hash": subject_hash(subject) if subject else "",
-        "data": json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
-    }  # fmt: skip
+        "data": json.loads(data_json),
+    }, data_json  # fmt: skip
 
 
 @transaction.atomic(savepoint=False)  # inside a caller's transaction, no savepoint round trips: it fails whole
@@ -132,8 +134,8 @@ def audit_record(
     with connection.cursor() as cursor:
         head_seq, head_hash = _head_locked(cursor)
         # Under the lock, so entries' times run in seq order.
-        content = _content(action=action, actor=actor, object_type=object_type, object_id=object_id,
-                           subject=subject, data=data)  # fmt: skip
+        content, _ = _content(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                              subject=subject, data=data)  # fmt: skip
         entry = AuditEntry(seq=head_seq + 1, prev_hash=head_hash, content_hash="", **content)
         entry.hash = _entry_hash(prev_hash=head_hash, seq=entry.seq, fields=_fields(entry))
         data_field = AuditEntry._meta.get_field("data")
@@ -163,13 +165,14 @@ def audit_pending_values(
     subject: str = "",
     data: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """The PENDING_COLUMNS values of one entry, adapted for this connection, its content hash included."""
-    row = AuditPending(**_content(action=action, actor=actor, object_type=object_type, object_id=object_id,
-                                  subject=subject, data=data))  # fmt: skip
-    row.hash = _content_hash(row)
-    data_field = AuditPending._meta.get_field("data")
-    return [connection.ops.adapt_datetimefield_value(row.at), row.actor, row.action, row.object_type, row.object_id,
-            row.subject_hash, data_field.get_db_prep_value(row.data, connection), row.hash]  # fmt: skip
+    """The PENDING_COLUMNS values of one entry, adapted for this connection, its content hash included.
+    Every verify answer passes here, so no model is built: the fields are hashed as _content_hash would hash
+    the row read back, and the data goes to the database as the JSON text it was hashed from."""
+    content, data_json = _content(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                                  subject=subject, data=data)  # fmt: skip
+    digest = _entry_hash(prev_hash="", seq=0, fields={**content, "at": content["at"].isoformat()})
+    return [connection.ops.adapt_datetimefield_value(content["at"]), content["actor"], action, object_type,
+            content["object_id"], content["subject_hash"], data_json, digest]  # fmt: skip
 
 
 _PENDING_INSERT = (

@@ -78,7 +78,8 @@ def _counts(hits: tuple[Hit, ...]) -> list[tuple[int, int, int]]:
     resolved = [(hit, *hit.resolved()) for hit in hits]
     backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy to it, never a RedisCache itself
     if isinstance(backend, RedisCache):
-        keys = [backend.make_and_validate_key(_cache_key(hit, window, now)) for hit, _, window in resolved]
+        # make_key, not make_and_validate_key: ours are short ASCII keys, and validating walks every character
+        keys = [backend.make_key(_cache_key(hit, window, now)) for hit, _, window in resolved]
         client = _redis_client(backend)
         counts = [int(c) for c in _scripts[id(client)](keys=keys, args=[window + 1 for _, _, window in resolved])]
     else:

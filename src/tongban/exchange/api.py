@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -96,7 +97,7 @@ def pull(request: HttpRequest, payload: PullIn) -> PullOut:
     )
 
 
-class VerifyIn(Schema):
+class PredicateVerifyIn(Schema):
     subject: str  # ID number or unified social credit code
     predicate: str  # a registered predicate code, e.g. age_at_least
     params: dict[str, Any] = {}
@@ -104,7 +105,7 @@ class VerifyIn(Schema):
     case: str
 
 
-class VerifyOut(Schema):
+class PredicateVerifyOut(Schema):
     result: Literal["true", "false", "undetermined"]
     evidence_id: int
     as_of: datetime | None
@@ -112,7 +113,7 @@ class VerifyOut(Schema):
 
 @router.post(
     "/verify",
-    response=VerifyOut,
+    response=PredicateVerifyOut,
     auth=django_auth,
     summary="核验（可用不可见）Verify a predicate about a subject without revealing the value",
     openapi_extra={
@@ -125,7 +126,9 @@ class VerifyOut(Schema):
         }
     },
 )
-def verify_predicate(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
+def verify_predicate(request: HttpRequest, payload: PredicateVerifyIn) -> HttpResponse:
+    """PredicateVerifyOut written as is (three plain values; the tests check it against the OpenAPI document): every
+    verify call answers here, and ninja's validating the answer again cost a tenth of the call."""
     answer = verify.verify_answer_for_user(
         user=request.user,  # type: ignore[arg-type]
         subject=payload.subject,
@@ -134,4 +137,6 @@ def verify_predicate(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
         purpose=payload.purpose,
         case=payload.case,
     )
-    return VerifyOut(result=answer.result, evidence_id=answer.evidence_id, as_of=answer.as_of)  # type: ignore[arg-type]
+    as_of = answer.as_of.isoformat().replace("+00:00", "Z") if answer.as_of else None  # as pydantic writes UTC
+    body = json.dumps({"result": answer.result, "evidence_id": answer.evidence_id, "as_of": as_of})
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -27,11 +27,11 @@ class GrantPresentationOut(Schema):
     presentation: str = Field(description="SD-JWT VC（仅含授权的披露项），按 /.well-known/jwt-vc-issuer 核验")
 
 
-class VerifyIn(Schema):
+class LicenceVerifyIn(Schema):
     presentation: str = Field(max_length=20_000)
 
 
-class VerifyOut(Schema):
+class LicenceVerifyOut(Schema):
     valid: bool
     outcome: str
     message: str
@@ -63,11 +63,11 @@ def grant_presentation(request: HttpRequest, grant_id: str) -> dict[str, Any]:
             "presentation": presentation}  # fmt: skip
 
 
-@router.post("/licences/verify", response=VerifyOut, auth=None,
+@router.post("/licences/verify", response=LicenceVerifyOut, auth=None,
              summary="核验电子证照 Verify a licence presentation",
              openapi_extra={"responses": {"400": problem_openapi("请求体不是 JSON Body is not JSON"),
                                           "422": problem_openapi("请求参数有误 Invalid input")}})  # fmt: skip
-def verify_presentation(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
+def verify_presentation(request: HttpRequest, payload: LicenceVerifyIn) -> dict[str, Any]:
     result = showing.presentation_check(presentation=payload.presentation)
     claims = {name: result.claims.get(name) for name in result.disclosed} if result.valid else {}
     return {"valid": result.valid, "outcome": str(result.outcome), "message": result.message_zh,

@@ -1,13 +1,17 @@
 """Verify-not-reveal (可用不可见): POST /api/v1/verify answers true / false / undetermined, never the value."""
 
 import json
+import secrets
 from datetime import date, timedelta
 
 import pytest
+import schemathesis
 from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
+from schemathesis.specs.openapi.checks import ignored_auth
 
 from tongban.exchange.models import Predicate, UsageCounter, VerifyQuotaUse
 from tongban.exchange.tests.conftest import at
@@ -347,3 +351,35 @@ def test_prepared_statements_answer_the_same_once_postgresql_keeps_one_plan_for_
     refused = _verify(police_client, resident.id_number, "married")
     assert refused.status_code == 403 and refused.json()["reason"] == "revoked"
     assert _verify(police_client, resident.id_number, "age_at_least", {"n": 60}).json()["result"] == "true"
+
+
+# --- the contract -----------------------------------------------------------------------------------
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application()).include(path_regex=f"^{URL}$")
+
+
+@pytest.fixture
+def staff_login(client, civil_clerk):
+    """The consumer's session cookie with the CSRF cookie and header the session API wants (always sent, so
+    schemathesis' check that a wrong login is refused does not apply: test_anonymous_and_citizens_are_refused)."""
+    client.force_login(civil_clerk.user)
+    csrf = secrets.token_hex(16)  # an unmasked CSRF secret is a valid cookie and header
+    return {"cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
+            "headers": {"X-CSRFToken": csrf}}  # fmt: skip
+
+
+def test_every_kind_of_answer_matches_the_documented_schema(resident, predicates, staff_login, keep_test_connection):
+    """The answer is written as plain JSON, not through ninja's schema: true (with as-of), undetermined (without)
+    and a 400 problem, each checked against /api/v1/openapi.json."""
+    operation = schema.find_operation_by_label(f"POST {URL}")
+    bodies = {"true": ("age_at_least", {"n": 60}, resident.id_number),
+              "undetermined": ("age_at_least", {"n": 60}, make_id_number())}  # fmt: skip
+    for expected, (predicate, params, subject) in bodies.items():
+        body = {"subject": subject, "predicate": predicate, "params": params, "purpose": "养老待遇资格认证",
+                "case": "MZ-2026-0042"}  # fmt: skip
+        response = operation.Case(body=body).call_and_validate(excluded_checks=[ignored_auth], **staff_login)
+        assert response.status_code == 200 and response.json()["result"] == expected
+    assert response.json()["as_of"] is None
+    bad = {"subject": resident.id_number, "predicate": "no_such", "params": {}, "purpose": "x", "case": "y"}
+    response = operation.Case(body=bad).call_and_validate(excluded_checks=[ignored_auth], **staff_login)
+    assert response.status_code == 400
