@@ -208,10 +208,15 @@ def audit_append(
 def audit_chain_soon() -> None:
     """Chain what is pending once the current transaction commits (at once outside a transaction): by this
     process's sequencer thread when settings.AUDIT_CHAIN_BACKGROUND (production), else in this thread."""
-    if getattr(settings, "AUDIT_CHAIN_BACKGROUND", False) and connection.vendor == "postgresql":
-        transaction.on_commit(_sequencer.nudge)
-    else:
-        transaction.on_commit(audit_chain)
+    chain = (
+        _sequencer.nudge
+        if getattr(settings, "AUDIT_CHAIN_BACKGROUND", False) and connection.vendor == "postgresql"
+        else audit_chain
+    )
+    if connection.in_atomic_block:
+        transaction.on_commit(chain)
+    else:  # committed already (autocommit): what on_commit would do at once, without its bookkeeping
+        chain()
 
 
 # How long the sequencer lets nudges gather before a pass. A pass is two statements whatever it links (the pass and

@@ -7,7 +7,7 @@ integers. These helpers make both look alike, so callers need no per-database br
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -36,7 +36,7 @@ def datetime_value(value: Any) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def fetchone_prepared(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+def fetchone_prepared(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> tuple[Any, ...] | None:
     """One row of a fixed statement of a hot path, run on PostgreSQL as a prepared statement of this connection:
     planned once and then executed with new parameters, whereas Django's client-side binding (the default, ADR
     0015) has the server plan every call anew. Only for statements whose plan does not depend on the values

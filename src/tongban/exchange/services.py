@@ -389,12 +389,14 @@ _USAGE_METER_INSERT = (
     "denied, total_latency_ms) "
 )
 _USAGE_METER = _USAGE_METER_INSERT + "VALUES {rows}" + _USAGE_METER_CONFLICT
-# One element's read as an upsert of a CTE row source named `quota` (verify folds it into its one statement;
-# nothing is metered when that source is empty). Parameters: id, created_at, updated_at, consumer_id,
-# element_code, calls, failures, denied, total_latency_ms.
-USAGE_METER_ONE = "".join(
-    (_USAGE_METER_INSERT, "SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s FROM quota", _USAGE_METER_CONFLICT)
-)
+# One successful read of one element as an upsert of a CTE row source named `quota` (verify folds it into its one
+# statement on PostgreSQL; nothing is metered when that source is empty). Named parameters: now, consumer,
+# element, latency.
+USAGE_METER_ONE = "".join((
+    _USAGE_METER_INSERT,
+    "SELECT gen_random_uuid(), %(now)s, %(now)s, %(consumer)s, %(element)s, 1, 0, 0, %(latency)s FROM quota",
+    _USAGE_METER_CONFLICT,
+))  # fmt: skip
 
 
 def usage_meter(*, consumer: Department, outcomes: dict[str, str], latency_ms: int) -> None:

@@ -293,13 +293,15 @@ def _quota_take(consumer: Department) -> None:
 # quota's and the meter's rows are locked only while it runs (never across Python code) and the chain's head
 # not at all (the entry is appended pending, linked by core.audit.audit_chain right after). The quota row
 # moves only while under the quota, so a refused answer counts nothing, meters nothing and is not audited.
+# Named parameters, each sent once however often it is used (a dozen fewer to adapt on every answer).
 _ANSWER_RECORD = "".join((
     "WITH quota AS (INSERT INTO exchange_verifyquotause AS q (id, created_at, updated_at, consumer_id, day, count) "
-    "SELECT %s, %s, %s, %s, %s, 1 WHERE %s >= 1 ON CONFLICT (consumer_id, day) DO UPDATE "
-    "SET count = q.count + 1, updated_at = EXCLUDED.updated_at WHERE q.count < %s RETURNING q.count), ",
+    "SELECT gen_random_uuid(), %(now)s, %(now)s, %(consumer)s, %(day)s, 1 WHERE %(quota)s >= 1 "
+    "ON CONFLICT (consumer_id, day) DO UPDATE "
+    "SET count = q.count + 1, updated_at = EXCLUDED.updated_at WHERE q.count < %(quota)s RETURNING q.count), ",
     "meter AS (", USAGE_METER_ONE, " RETURNING 1), ",
     "entry AS (INSERT INTO core_auditpending (", ", ".join(PENDING_COLUMNS), ") ",
-    "SELECT ", ", ".join(["%s"] * len(PENDING_COLUMNS)), " FROM quota RETURNING id) ",
+    "SELECT ", ", ".join(f"%(entry_{c})s" for c in PENDING_COLUMNS), " FROM quota RETURNING id) ",
     "SELECT (SELECT id FROM entry), (SELECT count(*) FROM meter)",
 ))  # fmt: skip
 
@@ -313,12 +315,10 @@ def _answer_record(*, consumer: Department, element: DataElement, latency_ms: in
             _quota_take(consumer)
             usage_meter(consumer=consumer, outcomes={element.code: "ok"}, latency_ms=latency_ms)
             return audit_append(**entry)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    consumer_id = uuid_param(consumer.pk)
-    params: list[Any] = [uuid_param(uuid.uuid4()), now, now, consumer_id,
-                         connection.ops.adapt_datefield_value(timezone.localdate()), quota, quota]  # fmt: skip
-    params += [uuid_param(uuid.uuid4()), now, now, consumer_id, element.code, 1, 0, 0, latency_ms]
-    params += audit_pending_values(**entry)
+    now = timezone.now()
+    params: dict[str, Any] = {"now": now, "consumer": consumer.pk, "day": timezone.localdate(now), "quota": quota,
+                              "element": element.code, "latency": latency_ms}  # fmt: skip
+    params.update(zip((f"entry_{c}" for c in PENDING_COLUMNS), audit_pending_values(**entry), strict=True))
     row = fetchone_prepared(_ANSWER_RECORD, params)
     evidence = row[0] if row else None
     if evidence is None:
