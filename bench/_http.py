@@ -38,7 +38,7 @@ THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "8"))
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "20"))
 WARM_UP_SECONDS = 5
-ROUNDS = 2
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "3"))  # alternating timed rounds per endpoint
 
 
 @dataclass(frozen=True)
