@@ -43,7 +43,7 @@ def _count_generic(key: str, window: int) -> int:
         return 1
 
 
-_clients: dict[int, tuple[Any, Any]] = {}
+_clients: dict[int, tuple[Any, Any, Any]] = {}  # id(backend client) → (it, its redis-py client, _COUNT_SCRIPT)
 
 # Every counter of a request in one command: for each key (ARGV: its expiry), start the window's counter at 0
 # unless it exists, then count one; the counts come back in KEYS order.
@@ -55,19 +55,19 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-_scripts: dict[int, Any] = {}
 
 
-def _redis_client(backend: RedisCache) -> Any:
-    """One redis-py client per cache backend and process (thread-safe, over the backend's pool): Django's
-    get_client() builds a new one per call, and a client's construction copies ~170 reply callbacks."""
+def _count_script(backend: RedisCache) -> Any:
+    """_COUNT_SCRIPT on one redis-py client per cache backend and process (thread-safe, over the backend's pool):
+    Django's get_client() builds a new client per call, and a client's construction copies ~170 reply callbacks.
+    The script runs by EVALSHA and is loaded again if Redis lost it."""
     inner = backend._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient (not in the stubs)
-    owner, client = _clients.get(id(inner), (None, None))
+    owner, _, script = _clients.get(id(inner), (None, None, None))
     if owner is not inner:  # keep the owner too: an id is only unique while its object lives
         client = inner.get_client(None, write=True)
-        _clients[id(inner)] = (inner, client)
-        _scripts[id(client)] = client.register_script(_COUNT_SCRIPT)  # EVALSHA, loaded again if Redis lost it
-    return client
+        script = client.register_script(_COUNT_SCRIPT)
+        _clients[id(inner)] = (inner, client, script)
+    return script
 
 
 def _counts(hits: tuple[Hit, ...]) -> list[tuple[int, int, int]]:
@@ -80,8 +80,7 @@ def _counts(hits: tuple[Hit, ...]) -> list[tuple[int, int, int]]:
     if isinstance(backend, RedisCache):
         # make_key, not make_and_validate_key: ours are short ASCII keys, and validating walks every character
         keys = [backend.make_key(_cache_key(hit, window, now)) for hit, _, window in resolved]
-        client = _redis_client(backend)
-        counts = [int(c) for c in _scripts[id(client)](keys=keys, args=[window + 1 for _, _, window in resolved])]
+        counts = [int(c) for c in _count_script(backend)(keys=keys, args=[window + 1 for _, _, window in resolved])]
     else:
         counts = [_count_generic(_cache_key(hit, window, now), window) for hit, _, window in resolved]
     return [(count, limit, window) for count, (_, limit, window) in zip(counts, resolved, strict=True)]
