@@ -47,16 +47,16 @@ def _entry_hash(*, prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_CONTENT = ("at", "actor", "action", "object_type", "object_id", "subject_hash", "data")  # what a hash covers
+
+
+def _hashed(content: dict[str, Any]) -> dict[str, Any]:
+    """The AuditContent fields (model attributes or _content's dict) as hashed: the time in ISO form."""
+    return {**{name: content[name] for name in _CONTENT}, "at": content["at"].isoformat()}
+
+
 def _fields(entry: AuditEntry | AuditPending) -> dict[str, Any]:
-    fields = {
-        "at": entry.at.isoformat(),
-        "actor": entry.actor,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "subject_hash": entry.subject_hash,
-        "data": entry.data,
-    }
+    fields = _hashed({name: getattr(entry, name) for name in _CONTENT})
     ref = getattr(entry, "ref", None)
     if ref is not None:  # entries that came through audit_append; older entries hash as they always did
         fields["ref"] = ref
@@ -65,9 +65,7 @@ def _fields(entry: AuditEntry | AuditPending) -> dict[str, Any]:
 
 def _content_hash(row: AuditEntry | AuditPending) -> str:
     """The hash of an entry's content alone (a pending row's `hash`; a chained one's `content_hash`)."""
-    fields = _fields(row)
-    fields.pop("ref", None)
-    return _entry_hash(prev_hash="", seq=0, fields=fields)
+    return _entry_hash(prev_hash="", seq=0, fields=_hashed({name: getattr(row, name) for name in _CONTENT}))
 
 
 def link_hash(*, prev_hash: str, seq: int, ref: int, content_hash: str) -> str:
@@ -170,7 +168,7 @@ def audit_pending_values(
     the row read back, and the data goes to the database as the JSON text it was hashed from."""
     content, data_json = _content(action=action, actor=actor, object_type=object_type, object_id=object_id,
                                   subject=subject, data=data)  # fmt: skip
-    digest = _entry_hash(prev_hash="", seq=0, fields={**content, "at": content["at"].isoformat()})
+    digest = _entry_hash(prev_hash="", seq=0, fields=_hashed(content))
     return [connection.ops.adapt_datetimefield_value(content["at"]), content["actor"], action, object_type,
             content["object_id"], content["subject_hash"], data_json, digest]  # fmt: skip
 
@@ -285,7 +283,6 @@ _sequencer = _Sequencer()
 audit_sequencer_stop = _sequencer.stop
 
 
-CHAIN_LOCK = 0x7442_4155  # advisory lock of the one chaining pass at a time ("tBAU"), as in tongban_audit_chain
 CHAIN_BATCH = 1000
 _CHAIN_PASS = "SELECT tongban_audit_chain(%s, %s)"
 
@@ -315,7 +312,8 @@ def audit_chain(*, wait: bool = False) -> int:
     whose content was edited while it waited no longer matches the content hash it was appended with, and
     `audit verify` names it.
 
-    PostgreSQL: one statement per pass (tongban_audit_chain, ADR 0016), one pass at a time (an advisory lock).
+    PostgreSQL: one statement per pass (tongban_audit_chain, ADR 0016), one pass at a time (the function's
+    advisory lock, 0x74424155 "tBAU").
     Without `wait`, a caller that finds a pass running leaves its rows to it, since a pass looks again once it
     has committed. With `wait` (readers, `audit verify`), every entry committed before the call is chained when
     it returns."""

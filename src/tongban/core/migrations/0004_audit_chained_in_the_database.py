@@ -19,7 +19,7 @@ DECLARE
     linked bigint[] := '{}';
 BEGIN
     IF wait THEN
-        PERFORM pg_advisory_xact_lock(1950499157);  -- core.audit.CHAIN_LOCK ("tBAU")
+        PERFORM pg_advisory_xact_lock(1950499157);  -- 0x74424155, "tBAU": one chaining pass at a time
     ELSIF NOT pg_try_advisory_xact_lock(1950499157) THEN
         RETURN -1;
     END IF;
