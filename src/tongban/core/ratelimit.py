@@ -43,7 +43,7 @@ def _count_generic(key: str, window: int) -> int:
         return 1
 
 
-_clients: dict[int, tuple[Any, Any, Any]] = {}  # id(backend client) → (it, its redis-py client, _COUNT_SCRIPT)
+_scripts: dict[int, tuple[Any, Any]] = {}  # id(Django's backend client) → (it, _COUNT_SCRIPT on a redis-py client)
 
 # Every counter of a request in one command: for each key (ARGV: its expiry), start the window's counter at 0
 # unless it exists, then count one; the counts come back in KEYS order.
@@ -62,11 +62,10 @@ def _count_script(backend: RedisCache) -> Any:
     Django's get_client() builds a new client per call, and a client's construction copies ~170 reply callbacks.
     The script runs by EVALSHA and is loaded again if Redis lost it."""
     inner = backend._cache  # type: ignore[attr-defined]  # Django's RedisCacheClient (not in the stubs)
-    owner, _, script = _clients.get(id(inner), (None, None, None))
+    owner, script = _scripts.get(id(inner), (None, None))
     if owner is not inner:  # keep the owner too: an id is only unique while its object lives
-        client = inner.get_client(None, write=True)
-        script = client.register_script(_COUNT_SCRIPT)
-        _clients[id(inner)] = (inner, client, script)
+        script = inner.get_client(None, write=True).register_script(_COUNT_SCRIPT)  # the script keeps its client
+        _scripts[id(inner)] = (inner, script)
     return script
 
 
