@@ -27,6 +27,7 @@ from tongban.forms.uploads import CappedUploadHandler, posted_file, readable_siz
 from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume
 from tongban.identity.models import User
+from tongban.ui.htmx import refresh_changed_answer
 
 
 def _user(request: HttpRequest) -> User:
@@ -170,17 +171,13 @@ def _application_page(request: HttpRequest, application_id: UUID) -> HttpRespons
 
 
 def _refreshed(request: HttpRequest, application: BundleApplication, values: dict[str, str]) -> HttpResponse:
-    """The asked fields again after one answer changed, everything as typed. Only that answer is saved: the
-    request can arrive after a later save of the whole form (a slow line, a busy server), and what was typed
-    since it was sent must not be overwritten by the older values it carries."""
-    changed = request.htmx.trigger_name or ""  # type: ignore[attr-defined]
-    if changed in values:
+    """The asked fields again after one answer changed, everything as typed; only that answer is saved."""
+    changed = refresh_changed_answer(request, values)
+    if changed:
         try:
-            apps.bundle_application_save(user=_user(request), application_id=application.pk,
-                                         values={changed: values[changed]})  # fmt: skip
+            apps.bundle_application_save(user=_user(request), application_id=application.pk, values=changed)
         except DomainError as error:
             return _form_page(request, application, errors={"form": error}, status=409, typed=values)
-        application.refresh_from_db()
     return _form_page(request, application, typed=values)
 
 

@@ -25,6 +25,7 @@ from tongban.identity import selectors as identity
 from tongban.identity.decorators import login_required_resume, resumed_form_data
 from tongban.identity.models import Enterprise, Person, User
 from tongban.identity.pages import account_context
+from tongban.ui.htmx import refresh_changed_answer
 
 
 def _user(request: HttpRequest) -> User:
@@ -238,10 +239,7 @@ def draft_page(request: HttpRequest, draft_id: UUID, page: str) -> HttpResponse:
         answers = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "q")}
         refresh = bool(request.htmx and request.POST.get("_refresh"))  # type: ignore[attr-defined]
         if refresh:
-            # Only the answer that changed is saved: the request can arrive after a later "next" (a slow line,
-            # a busy server), and what was typed since it was sent must not be overwritten by its older values.
-            changed = request.htmx.trigger_name or ""  # type: ignore[attr-defined]
-            answers = {changed: answers[changed]} if changed in answers else {}
+            answers = refresh_changed_answer(request, answers)
         try:
             errors = services.draft_save(user=_user(request), draft_id=draft.pk, answers=answers, page=page)
         except DomainError as exc:
