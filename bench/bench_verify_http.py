@@ -13,8 +13,9 @@ EXCHANGE_VERIFY_QUOTA = 10^9.
 The caller is a 人社局 staff account with a session cookie and the CSRF header (the API's django_auth).
 The load: wrk (Debian package; `make bench` installs it) with bench/http_load.lua, a different subject
 from the register in each request and four predicates in turn (an open element, a region, a conditional
-element under a grant, the consumer's own element). Both endpoints get a warm-up, then BENCH_HTTP_ROUNDS (3) alternating
-timed rounds each. Prints requests/s, latency, non-2xx counts and the ratio verify / baseline (medians of the rounds).
+element under a grant, the consumer's own element). Both endpoints get a warm-up, then BENCH_HTTP_ROUNDS (3)
+alternating timed rounds each. Prints requests/s, latency, non-2xx counts and the ratio verify / baseline (medians
+of the rounds).
 """
 
 from __future__ import annotations
